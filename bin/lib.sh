@@ -4,6 +4,13 @@
 set -euo pipefail
 
 AGEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Optional, git-ignored overrides for this checkout, e.g. other ports when
+# two checkouts run side by side on one machine.
+if [[ -f "$AGEN_ROOT/local.env" ]]; then
+    # shellcheck disable=SC1091
+    source "$AGEN_ROOT/local.env"
+fi
 AGEN_STATE_DIR="${AGEN_STATE_DIR:-$AGEN_ROOT/.services}"
 AGEN_LOG_DIR="$AGEN_STATE_DIR/logs"
 AGEN_VENV="${AGEN_VENV:-$AGEN_ROOT/.venv}"

@@ -19,4 +19,3 @@ class AgenThemePlugin(DefaultTranslation, p.SingletonPlugin):
     def update_config(self, config: CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
-        tk.add_resource("assets", "agen_theme")
