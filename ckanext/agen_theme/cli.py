@@ -28,7 +28,7 @@ def agen() -> None:
 )
 def load_demo(data_dir: Optional[Path]) -> None:
     """Create or update the demo organisations and datasets from real files."""
-    folder = demo.data_dir_from_env_or_default(str(data_dir) if data_dir else None)
+    folder = demo.resolve_data_dir(data_dir)
 
     def progress(datasets):
         datasets = list(datasets)

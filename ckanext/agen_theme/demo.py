@@ -276,8 +276,8 @@ def load_demo(
     return report
 
 
-def data_dir_from_env_or_default(value: Optional[str]) -> Path:
+def resolve_data_dir(value: Optional[Path]) -> Path:
     """Return the folder given on the command line, or the default one."""
-    return Path(value) if value else default_data_dir()
+    return value if value else default_data_dir()
 
 
