@@ -200,7 +200,11 @@ def _sync_resources(
 
 
 def _submit_to_datastore(resources: Iterable[dict[str, Any]], report: DemoReport) -> None:
-    """Queue tabular resources that are not in the DataStore yet for xloader."""
+    """Queue tabular resources that are not in the DataStore yet for xloader.
+
+    xloader queues a file by itself when it is uploaded, and then answers
+    False to a second request for it, so both cases count as queued.
+    """
     if not p.plugin_loaded("xloader"):
         return
     for resource in resources:
@@ -208,8 +212,8 @@ def _submit_to_datastore(resources: Iterable[dict[str, Any]], report: DemoReport
             continue
         if resource.get("datastore_active"):
             continue
-        if tk.get_action("xloader_submit")(_context(), {"resource_id": resource["id"]}):
-            report.datastore_submitted += 1
+        tk.get_action("xloader_submit")(_context(), {"resource_id": resource["id"]})
+        report.datastore_submitted += 1
 
 
 def upsert_dataset(
