@@ -118,6 +118,16 @@ def _log_in(driver, base_url: str, name: str, password: str) -> None:
     driver.find_element("id", "field-password").submit()
 
 
+def _open_admin_config(driver, base_url: str, width: int) -> None:
+    """Log a new sysadmin in and open /ckan-admin/config at ``width`` px."""
+    password = "correct-horse-battery"
+    sysadmin = factories.Sysadmin(password=password)
+    _log_in(driver, base_url, sysadmin["name"], password)
+    _set_width(driver, width)
+    driver.get(base_url + "/ckan-admin/config")
+    _screenshot(driver, "/ckan-admin/config", width)
+
+
 def _axe_violations(driver) -> list[dict]:
     driver.execute_script(AXE_SCRIPT.read_text(encoding="utf-8"))
     return driver.execute_async_script(
@@ -181,11 +191,7 @@ def test_skip_link_is_first_focus(browser, live_server):
 
 @pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 def test_admin_config_form_accessible(browser, live_server):
-    sysadmin = factories.Sysadmin(password="correct-horse-battery")
-    _log_in(browser, live_server, sysadmin["name"], "correct-horse-battery")
-    _set_width(browser, WIDE)
-    browser.get(live_server + "/ckan-admin/config")
-    _screenshot(browser, "/ckan-admin/config", WIDE)
+    _open_admin_config(browser, live_server, WIDE)
     assert browser.find_elements("name", "ckanext.agen_theme.legal_notice_text")
 
     blocking = _blocking(_axe_violations(browser))
@@ -195,11 +201,7 @@ def test_admin_config_form_accessible(browser, live_server):
 
 @pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 def test_admin_config_form_fits_360(browser, live_server):
-    sysadmin = factories.Sysadmin(password="correct-horse-battery")
-    _log_in(browser, live_server, sysadmin["name"], "correct-horse-battery")
-    _set_width(browser, NARROW)
-    browser.get(live_server + "/ckan-admin/config")
-    _screenshot(browser, "/ckan-admin/config", NARROW)
+    _open_admin_config(browser, live_server, NARROW)
 
     assert browser.execute_script("return document.documentElement.scrollWidth") <= NARROW
 
