@@ -27,7 +27,7 @@ __all__ = [
     "agen_theme_page_html",
 ]
 
-# The Solr field that holds a dataset's data-theme codes: the catalogue
+# The Solr field that contains a dataset's data-theme codes: the catalogue
 # indexes its scheming field "theme" there, and CKAN indexes the tags of a
 # vocabulary named "theme" there too.
 THEME_FACET_FIELD = "vocab_theme"

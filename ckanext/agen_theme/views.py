@@ -1,8 +1,8 @@
 """Pages served by the agen_theme plugin: the legal and information pages.
 
-"About" stays CKAN's own /about route (home.about); the theme only replaces
-its template. The other pages have French paths because the portal is
-French first; /en/... serves them in English.
+"About" stays CKAN's own /about route (home.about), and the theme only
+replaces its template. The other pages have French paths because the portal
+is French first. /en/... serves them in English.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The checks of the smoke test, shared by the in-process and the wheel runs.
 
-``get(path)`` returns ``(status, body)``: the in-process run answers with
-CKAN's test client, the wheel run with HTTP requests to a served CKAN.
+``get(path)`` returns ``(status, body)``. The in-process run fetches pages
+with CKAN's test client, the wheel run with HTTP requests to a served CKAN.
 """
 from __future__ import annotations
 

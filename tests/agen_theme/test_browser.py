@@ -1,8 +1,8 @@
 """The theme's pages in Debian's chromium: accessibility and narrow screens.
 
-A CKAN on the test databases is served on 127.0.0.1 by the test itself;
-chromium reaches nothing else, because its host resolver maps every other
-name to "not found". axe-core comes from the npm registry (package.json).
+The test itself serves a CKAN on the test databases on 127.0.0.1. Chromium
+reaches nothing else, because its host resolver maps every other name to
+"not found". axe-core comes from the npm registry (package.json).
 Screenshots of every page at 360 and 1280 px go to test-artifacts/.
 """
 from __future__ import annotations

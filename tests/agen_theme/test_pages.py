@@ -122,7 +122,7 @@ class TestAdminConfig:
         assert 'name="ckanext.agen_theme.legal_notice_text"' in body
         assert 'name="ckanext.agen_theme.privacy_text"' in body
         assert 'name="ckanext.agen_theme.accessibility_text"' in body
-        assert "<label" in body and 'for="field-ckanext-agen-theme-legal-notice-text"' in body
+        assert '<label class="form-label" for="field-ckanext-agen-theme-legal-notice-text"' in body
 
     def test_sysadmin_edits_legal_notice(self, app):
         sysadmin = factories.SysadminWithToken()

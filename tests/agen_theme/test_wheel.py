@@ -1,7 +1,7 @@
 """The smoke test again, served from the wheel installed without -e.
 
 bin/wheel-venv builds the wheel and installs it with the pinned
-requirements into a fresh virtualenv; gunicorn from that virtualenv serves
+requirements into a fresh virtualenv. Gunicorn from that virtualenv serves
 CKAN on 127.0.0.1 with test.ini's settings and the test databases. Nothing
 of the checkout is on its sys.path, so every template, asset and
 translation it serves comes from the wheel.
@@ -22,7 +22,7 @@ import pytest
 from . import smoke
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 120  # seconds for gunicorn to answer its first request
+START_TIMEOUT = 120  # seconds until gunicorn must respond to its first request
 
 
 def _free_port() -> int:
@@ -122,7 +122,7 @@ def wheel_server(wheel_venv, tmp_path):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn did not answer on {base_url}:\n{log_path.read_text()}")
+                    pytest.fail(f"gunicorn did not respond on {base_url} within {START_TIMEOUT} s:\n{log_path.read_text()}")
                 time.sleep(1)
         yield base_url, log_path
     finally:
