@@ -7,12 +7,14 @@ Screenshots of every page at 360 and 1280 px go to test-artifacts/.
 """
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 from pathlib import Path
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.keys import Keys
 from werkzeug.serving import make_server
 
 from ckan.tests import factories
@@ -29,8 +31,6 @@ NARROW = 360
 WIDE = 1280
 BLOCKING_IMPACTS = ("serious", "critical")
 
-webdriver = pytest.importorskip("selenium.webdriver")
-
 pytestmark = [
     pytest.mark.browser,
     # The tiles show the labels of the test schema's theme choices.
@@ -42,8 +42,6 @@ pytestmark = [
 def browser(tmp_path_factory):
     for path in (CHROMIUM, CHROMEDRIVER, AXE_SCRIPT):
         assert Path(path).exists(), f"{path} is missing; run bin/install"
-    from selenium.webdriver.chrome.service import Service
-
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in (
@@ -179,8 +177,6 @@ def test_page_is_french_in_browser(browser, live_server):
 
 @pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
 def test_skip_link_is_first_focus(browser, live_server):
-    from selenium.webdriver.common.keys import Keys
-
     browser.get(live_server + "/")
     browser.find_element("tag name", "body").send_keys(Keys.TAB)
 
