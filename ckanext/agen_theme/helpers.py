@@ -109,7 +109,7 @@ def agen_theme_most_viewed_datasets(limit: int = 5) -> list[dict[str, Any]]:
 
     The counts come from CKAN's ``tracking`` plugin: they are indexed in Solr
     as ``views_recent`` by ``ckan tracking update``. Without that plugin the
-    list is empty, and so is it before the first update has run.
+    list is empty, and it stays empty until the first update has run.
     """
     if not p.plugin_loaded("tracking"):
         return []
