@@ -201,11 +201,14 @@ class Exchange(BaseModel):  # type: ignore[misc]
     minutes = Column(types.Integer, nullable=False)
     note = Column(types.UnicodeText)
     state = Column(types.UnicodeText, nullable=False, default="pending")
-    # The party who recorded the exchange (provider or receiver); when staff
-    # recorded it on that party's behalf, recorded_by_staff_id is set too.
+    # The party who recorded the exchange (provider or receiver). When staff
+    # recorded it on that party's behalf, recorded_on_behalf is true and
+    # recorded_by_staff_id names the staff member (NULL for a sysadmin who
+    # is not a member of the accorderie).
     recorded_by_id = Column(
         types.UnicodeText, ForeignKey("accorderie_member.id"), nullable=False
     )
+    recorded_on_behalf = Column(types.Boolean, nullable=False, default=False)
     recorded_by_staff_id = Column(
         types.UnicodeText, ForeignKey("accorderie_member.id")
     )

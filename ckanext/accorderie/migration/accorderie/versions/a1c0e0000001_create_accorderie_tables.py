@@ -124,6 +124,7 @@ def upgrade():
             "recorded_by_id", sa.UnicodeText,
             sa.ForeignKey("accorderie_member.id"), nullable=False,
         ),
+        sa.Column("recorded_on_behalf", sa.Boolean, nullable=False),
         sa.Column(
             "recorded_by_staff_id", sa.UnicodeText,
             sa.ForeignKey("accorderie_member.id"),
