@@ -95,7 +95,7 @@ def _get_or_404(context: Context, model_class: type, object_id: Any, field: str 
     obj = session_of(context).get(model_class, object_id) if object_id else None
     if obj is None:
         raise tk.ObjectNotFound(
-            tk._("{field} {value} was not found.").format(field=field, value=object_id)
+            tk._("{field}: {value} was not found.").format(field=field, value=object_id)
         )
     return obj
 
@@ -431,7 +431,7 @@ def accorderie_member_approve(context: Context, data_dict: DataDict) -> ActionRe
 
     member = ledger.lock_member(session, data["id"])
     if member is None:
-        raise tk.ObjectNotFound(tk._("id {value} was not found.").format(value=data["id"]))
+        raise tk.ObjectNotFound(tk._("{field}: {value} was not found.").format(field="id", value=data["id"]))
     if member.state != "applicant":
         raise tk.ValidationError({"id": [
             tk._("This member is not an applicant: their state is {state}.").format(state=member.state)
@@ -661,7 +661,7 @@ def _member_account(session: Any, member_id: str) -> acc_model.Account:
         sa.select(acc_model.Account).where(acc_model.Account.member_id == member_id)
     ).scalar_one_or_none()
     if account is None:
-        raise tk.ObjectNotFound(tk._("id {value} was not found.").format(value=member_id))
+        raise tk.ObjectNotFound(tk._("{field}: {value} was not found.").format(field="id", value=member_id))
     return account
 
 
@@ -755,7 +755,7 @@ def accorderie_member_erase(context: Context, data_dict: DataDict) -> ActionResu
     session = session_of(context)
     member = ledger.lock_member(session, data_dict.get("id") or "")
     if member is None:
-        raise tk.ObjectNotFound(tk._("id {value} was not found.").format(value=data_dict.get("id")))
+        raise tk.ObjectNotFound(tk._("{field}: {value} was not found.").format(field="id", value=data_dict.get("id")))
     if member.erased:
         raise tk.ValidationError({"id": [tk._("This member's data was already erased.")]})
 
@@ -1265,7 +1265,7 @@ def _lock_pending_exchange(context: Context, exchange_id: Any) -> acc_model.Exch
     """Lock an exchange and check, under the lock, that it is pending."""
     exchange = ledger.lock_exchange(session_of(context), exchange_id or "")
     if exchange is None:
-        raise tk.ObjectNotFound(tk._("id {value} was not found.").format(value=exchange_id))
+        raise tk.ObjectNotFound(tk._("{field}: {value} was not found.").format(field="id", value=exchange_id))
 
     messages = {
         "settled": tk._("This exchange is already confirmed."),
@@ -1367,7 +1367,7 @@ def accorderie_exchange_reverse(context: Context, data_dict: DataDict) -> Action
     session = session_of(context)
     original = ledger.lock_exchange(session, data_dict.get("id") or "")
     if original is None:
-        raise tk.ObjectNotFound(tk._("id {value} was not found.").format(value=data_dict.get("id")))
+        raise tk.ObjectNotFound(tk._("{field}: {value} was not found.").format(field="id", value=data_dict.get("id")))
     if original.state != "settled":
         raise tk.ValidationError({"id": [tk._("Only a settled exchange can be reversed.")]})
     if original.reverses_id:

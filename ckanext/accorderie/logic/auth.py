@@ -65,7 +65,7 @@ def get_object(context: Context, model_class: type[T], data_dict: Optional[DataD
     obj = session_of(context).get(model_class, object_id) if object_id else None
     if obj is None:
         raise tk.ObjectNotFound(
-            tk._("{field} {value} was not found.").format(field=key, value=object_id)
+            tk._("{field}: {value} was not found.").format(field=key, value=object_id)
         )
     return obj
 
