@@ -73,8 +73,14 @@ def get_viewer(context: Context) -> Viewer:
     """Build the Viewer of ``context["user"]``.
 
     A call with ``ignore_auth`` comes from trusted code (the CLI, another
-    action), so it reads like a sysadmin.
+    action), so it reads like a sysadmin. The Viewer is kept in the context,
+    because auth functions and the action both need it.
     """
+    key = (context.get("user"), bool(context.get("ignore_auth")))
+    cached = context.get("accorderie_viewer")  # type: ignore[misc]
+    if cached is not None and cached[0] == key:
+        return cached[1]
+
     user_id = _user_id(context)
     trusted = bool(context.get("ignore_auth"))
     memberships: list[acc_model.Member] = []
@@ -86,7 +92,9 @@ def get_viewer(context: Context) -> Viewer:
             .all()
         )
     sysadmin = trusted or (bool(user_id) and authz.is_sysadmin(context.get("user")))
-    return Viewer(user_id, sysadmin, memberships)
+    viewer = Viewer(user_id, sysadmin, memberships)
+    context["accorderie_viewer"] = (key, viewer)  # type: ignore[typeddict-unknown-key]
+    return viewer
 
 
 def _user_id(context: Context) -> Optional[str]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.helpers import render_markdown
 from ckan.types import Action, ActionResult, Context, DataDict
 
 from .. import model as acc_model
@@ -831,9 +832,18 @@ def _service_level(viewer: Viewer, service: acc_model.Service) -> str:
 
 
 def _service_result(context: Context, service: acc_model.Service) -> dict[str, Any]:
+    level = _service_level(get_viewer(context), service)
+    if level == "public":
+        # The public view names nobody, so the member and user are not read.
+        return dz.service_dictize(service, None, None, level)
     member = session_of(context).get(acc_model.Member, service.member_id)
     user = model.User.get(member.user_id) if member.user_id else None
-    return dz.service_dictize(service, member, user, _service_level(get_viewer(context), service))
+    return dz.service_dictize(service, member, user, level)
+
+
+def _render_description(markdown: str) -> str:
+    """Render Markdown to HTML with CKAN's helper, which strips unsafe tags."""
+    return str(render_markdown(markdown or ""))
 
 
 def _check_service_status(viewer: Viewer, service_accorderie: str, new: str, old: Optional[str]) -> None:
@@ -891,6 +901,7 @@ def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionRe
         member_id=member.id,
         created=now,
         modified=now,
+        description_html=_render_description(data["description"]),
         **{field: data.get(field) for field in SERVICE_FIELDS},
     )
     session.add(service)
@@ -1020,6 +1031,7 @@ def accorderie_service_update(context: Context, data_dict: DataDict) -> ActionRe
 
     for field in SERVICE_FIELDS:
         setattr(service, field, data.get(field))
+    service.description_html = _render_description(data["description"])
     service.modified = _utcnow()
     _commit(context)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 from typing import Any, Optional
 
-from ckan.lib.helpers import render_markdown
 from ckan.model import User
 
 from .. import model as acc_model
@@ -126,14 +125,14 @@ def member_dictize(
 
 def service_dictize(
     service: acc_model.Service,
-    member: acc_model.Member,
+    member: Optional[acc_model.Member],
     user: Optional[User],
     level: str,
 ) -> dict[str, Any]:
     """Return a service's dict for a reader at ``level``.
 
     The description is Markdown; ``description_html`` is CKAN's sanitized
-    rendering of it, safe to insert in a page.
+    rendering of it, stored on write and safe to insert in a page.
     """
     data: dict[str, Any] = {
         "id": service.id,
@@ -141,13 +140,13 @@ def service_dictize(
         "type": service.type,
         "title": service.title,
         "description": service.description,
-        "description_html": str(render_markdown(service.description or "")),
+        "description_html": service.description_html,
         "category_id": service.category_id,
         "neighbourhood": service.neighbourhood,
         "expires": _iso(service.expires),
         "created": _iso(service.created),
     }
-    if level == "public":
+    if level == "public" or member is None:
         return data
 
     data.update({

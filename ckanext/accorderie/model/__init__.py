@@ -147,6 +147,9 @@ class Service(BaseModel):  # type: ignore[misc]
     type = Column(types.UnicodeText, nullable=False)
     title = Column(types.UnicodeText, nullable=False)
     description = Column(types.UnicodeText, nullable=False, default="")
+    # CKAN's sanitized HTML rendering of the Markdown description, made on
+    # every write so that listings do not render Markdown per row.
+    description_html = Column(types.UnicodeText, nullable=False, default="")
     category_id = Column(
         types.UnicodeText,
         ForeignKey("accorderie_category.id"),

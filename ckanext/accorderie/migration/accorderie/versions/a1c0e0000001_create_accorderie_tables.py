@@ -80,6 +80,7 @@ def upgrade():
         sa.Column("type", sa.UnicodeText, nullable=False),
         sa.Column("title", sa.UnicodeText, nullable=False),
         sa.Column("description", sa.UnicodeText, nullable=False),
+        sa.Column("description_html", sa.UnicodeText, nullable=False),
         sa.Column(
             "category_id", sa.UnicodeText,
             sa.ForeignKey("accorderie_category.id"), nullable=False,
