@@ -1,7 +1,7 @@
 """Concurrent settlements on the real PostgreSQL.
 
 Every worker thread calls the actions with a SQLAlchemy session of its own,
-on its own connection, inside its own request context; a barrier makes
+on its own connection, inside its own request context. A barrier makes
 the calls start together.
 """
 from __future__ import annotations

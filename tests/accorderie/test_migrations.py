@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 
-HEAD = "a1c0e0000003"
+HEAD = "a1c0e0000004"
 TABLES = {
     "accorderie_accorderie", "accorderie_member", "accorderie_category",
     "accorderie_service", "accorderie_exchange", "accorderie_account",

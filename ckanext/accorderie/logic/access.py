@@ -1,7 +1,7 @@
-"""Who is calling: the caller's memberships and roles, for auth and dicts.
+"""The caller of an action, with their memberships and roles.
 
-Roles in an accorderie: a member is an *active* member row of the caller
-there; staff are active members with the ``staff`` role; sysadmins may do
+In an accorderie, a member is a caller whose member row there is active,
+and staff are active members with the ``staff`` role. Sysadmins may do
 everything everywhere.
 """
 from __future__ import annotations

@@ -453,11 +453,11 @@ def accorderie_member_approve(context: Context, data_dict: DataDict) -> ActionRe
 def accorderie_member_show(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Return a member, cut to what the caller may see.
 
-    The member themself and staff see everything (staff do not see contact
-    details whose visibility is ``nobody``); active members of the same
-    accorderie see the display name, number, neighbourhood, skills,
+    The member themself sees everything. Staff see everything but the
+    contact details whose visibility is ``nobody``. Active members of the
+    same accorderie see the display name, number, neighbourhood, skills,
     availability, role and the contact details shown to ``members``.
-    Anybody else is refused.
+    Anybody else gets NotAuthorized.
 
     :param id: the member's id
     :type id: string
@@ -608,6 +608,21 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
     session = session_of(context)
     account = _member_account(session, data["id"])
 
+    total = session.execute(
+        sa.select(sa.func.count())
+        .select_from(acc_model.Entry)
+        .where(acc_model.Entry.account_id == account.id)
+    ).scalar_one()
+
+    # Cut the page from the entries first, so the joins run on its rows only.
+    page = (
+        sa.select(acc_model.Entry.id, acc_model.Entry.minutes, acc_model.Entry.transfer_id)
+        .where(acc_model.Entry.account_id == account.id)
+        .order_by(acc_model.Entry.id.desc())
+        .limit(data["limit"])
+        .offset(data["offset"])
+        .subquery()
+    )
     exchange = aliased(acc_model.Exchange)
     counterparty = aliased(acc_model.Member)
     user = aliased(model.User)
@@ -617,30 +632,26 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
     )
     query = (
         sa.select(
-            acc_model.Entry.id,
-            acc_model.Entry.minutes,
+            page.c.id,
+            page.c.minutes,
             acc_model.Transfer.kind,
             acc_model.Transfer.created,
             exchange.id.label("exchange_id"),
             exchange.exchange_date,
             counterparty.id.label("counterparty_id"),
             sa.func.coalesce(user.fullname, user.name).label("counterparty_name"),
-            sa.func.count().over().label("total"),
         )
-        .join(acc_model.Transfer, acc_model.Transfer.id == acc_model.Entry.transfer_id)
+        .join(acc_model.Transfer, acc_model.Transfer.id == page.c.transfer_id)
         .outerjoin(exchange, exchange.id == acc_model.Transfer.exchange_id)
         .outerjoin(counterparty, counterparty.id == counterparty_id)
         .outerjoin(user, user.id == counterparty.user_id)
-        .where(acc_model.Entry.account_id == account.id)
-        .order_by(acc_model.Entry.id.desc())
-        .limit(data["limit"])
-        .offset(data["offset"])
+        .order_by(page.c.id.desc())
     )
     rows = session.execute(query).all()
     return {
         "member_id": data["id"],
         "balance": account.balance,
-        "count": rows[0].total if rows else 0,
+        "count": total,
         "entries": [
             {
                 "id": row.id,
@@ -935,9 +946,9 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     """Search services, with filters and French full-text search.
 
     Anybody may call it. Anonymous visitors and other readers get published
-    services that have not expired; a member also gets their own services,
-    and staff every service of their accorderie, when they ask for another
-    ``status``. The text query is stemmed and accent-insensitive:
+    services that have not expired. When they ask for another ``status``, a
+    member also gets their own services and staff get every service of
+    their accorderie. The text query is stemmed and accent-insensitive:
     ``menage`` finds "Ménages". Results are sorted by relevance with ``q``,
     newest first otherwise.
 
@@ -999,15 +1010,17 @@ def _visible_services(viewer: Viewer) -> Any:
     if viewer.sysadmin:
         return sa.true()
     service = acc_model.Service
-    public = sa.and_(
+    visible = [sa.and_(
         service.status == "published",
         sa.or_(service.expires.is_(None), service.expires >= datetime.date.today()),
-    )
-    return sa.or_(
-        public,
-        service.member_id.in_(viewer.member_ids() or [""]),
-        service.accorderie_id.in_(viewer.staff_accorderie_ids() or [""]),
-    )
+    )]
+    # Only the alternatives that can match, so the planner sees a simple
+    # condition for anonymous visitors.
+    if viewer.member_ids():
+        visible.append(service.member_id.in_(viewer.member_ids()))
+    if viewer.staff_accorderie_ids():
+        visible.append(service.accorderie_id.in_(viewer.staff_accorderie_ids()))
+    return sa.or_(*visible)
 
 
 def accorderie_service_update(context: Context, data_dict: DataDict) -> ActionResult.Any:
@@ -1094,8 +1107,8 @@ def accorderie_exchange_create(context: Context, data_dict: DataDict) -> ActionR
     """Record an exchange, to be confirmed by the other party or staff.
 
     Either party may record it when the accorderie allows members to record
-    exchanges; staff may record it on behalf of a party who is not online,
-    which is recorded as such.
+    exchanges. Staff may record it on behalf of a party who is not online,
+    and the exchange then stores that it was recorded on their behalf.
 
     :param provider_id: the member who gave their time
     :type provider_id: string
@@ -1298,8 +1311,8 @@ def accorderie_exchange_confirm(context: Context, data_dict: DataDict) -> Action
     """Confirm a pending exchange and settle it on the ledger.
 
     The party who did not record it and staff may call it. Settling credits
-    the provider and debits the receiver in one transaction; it is refused
-    when the receiver would fall below the lowest balance or the provider
+    the provider and debits the receiver in one transaction. It is rejected
+    when the receiver would fall below the lowest balance, or the provider
     rise above the highest. A second confirmation is refused as "already
     confirmed", even when both arrive at the same moment.
 
@@ -1423,11 +1436,13 @@ def accorderie_exchange_reverse(context: Context, data_dict: DataDict) -> Action
 def accorderie_ledger_audit(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Check every invariant of the ledger of all accorderies.
 
-    Only sysadmins may call it. The invariants: each account's balance
-    equals the sum of its entries; each transfer has exactly two entries
-    summing to zero, on accounts of its own accorderie; the balances of
-    each accorderie sum to zero; an exchange has a transfer if and only if
-    it is settled.
+    Only sysadmins may call it. These are the invariants:
+
+    - each account's balance equals the sum of its entries;
+    - each transfer has exactly two entries, which sum to zero;
+    - every entry is on an account of its transfer's accorderie;
+    - the balances of each accorderie sum to zero;
+    - an exchange has a transfer if and only if it is settled.
 
     :param invariants: names of the invariants to check (optional,
         default: all of ``ledger.AUDIT_INVARIANTS``)

@@ -40,7 +40,7 @@ SEARCH_CONFIG = "accorderie_fr"
 
 MEMBER_STATES = ("applicant", "active", "suspended", "left")
 MEMBER_ROLES = ("member", "staff")
-# Who besides the member (and sysadmins) may read a contact detail.
+# Readers of a contact detail besides the member and sysadmins.
 VISIBILITIES = ("staff", "members", "nobody")
 SERVICE_TYPES = ("offer", "request")
 SERVICE_STATUSES = ("draft", "published", "closed", "hidden")
@@ -131,6 +131,10 @@ class Service(BaseModel):  # type: ignore[misc]
             "accorderie_id", "status", "created",
         ),
         sa.Index("accorderie_service_member_idx", "member_id"),
+        sa.Index(
+            "accorderie_service_filter_idx",
+            "accorderie_id", "status", "category_id", "neighbourhood", "type", "created",
+        ),
     )
 
     id = Column(types.UnicodeText, primary_key=True, default=make_uuid)
