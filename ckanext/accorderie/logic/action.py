@@ -978,26 +978,38 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     viewer = get_viewer(context)
     service = acc_model.Service
 
-    query = (
-        sa.select(service, acc_model.Member, model.User, sa.func.count().over().label("total"))
-        .join(acc_model.Member, acc_model.Member.id == service.member_id)
-        .outerjoin(model.User, model.User.id == acc_model.Member.user_id)
-        .where(service.status == data.get("status", "published"))
-        .where(_visible_services(viewer))
+    # The page's ids, positions and the total come from the service table
+    # alone; members and users are joined to the page's rows only.
+    order: list[Any] = [service.created.desc()]
+    matches = sa.select(service.id).where(
+        service.status == data.get("status", "published"),
+        _visible_services(viewer),
     )
     for field in ("accorderie_id", "type", "category_id", "neighbourhood", "member_id"):
         if data.get(field):
-            query = query.where(getattr(service, field) == data[field])
-
+            matches = matches.where(getattr(service, field) == data[field])
     if data.get("q"):
         tsquery = sa.func.websearch_to_tsquery(acc_model.SEARCH_CONFIG, data["q"])
-        query = query.where(service.search_vector.op("@@")(tsquery)).order_by(
-            sa.func.ts_rank(service.search_vector, tsquery).desc(), service.created.desc()
+        matches = matches.where(service.search_vector.op("@@")(tsquery))
+        order.insert(0, sa.func.ts_rank(service.search_vector, tsquery).desc())
+    page = (
+        matches.add_columns(
+            sa.func.row_number().over(order_by=order).label("position"),
+            sa.func.count().over().label("total"),
         )
-    else:
-        query = query.order_by(service.created.desc())
-    query = query.limit(data["limit"]).offset(data["offset"])
+        .order_by(*order)
+        .limit(data["limit"])
+        .offset(data["offset"])
+        .subquery()
+    )
 
+    query = (
+        sa.select(service, acc_model.Member, model.User, page.c.total)
+        .join(page, page.c.id == service.id)
+        .join(acc_model.Member, acc_model.Member.id == service.member_id)
+        .outerjoin(model.User, model.User.id == acc_model.Member.user_id)
+        .order_by(page.c.position)
+    )
     rows = session_of(context).execute(query).all()
     results = []
     for row_service, member, user, _total in rows:

@@ -10,6 +10,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable
 
+import sqlalchemy as sa
+
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckan.lib.navl.dictization_functions import missing
@@ -198,13 +200,11 @@ def accorderie_category_exists(value: Any, context: Context) -> Any:
 def accorderie_accorderie_id_exists(value: Any, context: Context) -> Any:
     """Convert an accorderie's name or id into its id."""
     session = context["session"]
-    accorderie = session.get(acc_model.Accorderie, value)
-    if accorderie is None:
-        accorderie = (
-            session.query(acc_model.Accorderie)
-            .filter(acc_model.Accorderie.name == value)
-            .one_or_none()
-        )
+    accorderie = (
+        session.query(acc_model.Accorderie)
+        .filter(sa.or_(acc_model.Accorderie.id == value, acc_model.Accorderie.name == value))
+        .first()
+    )
     if accorderie is None:
         raise tk.Invalid(
             tk._("The accorderie {value} does not exist.").format(value=value)

@@ -12,6 +12,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy import Column, ForeignKey, types
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.orm import deferred
 
 from ckan.model.base import BaseModel
 from ckan.model.types import make_uuid
@@ -166,15 +167,16 @@ class Service(BaseModel):  # type: ignore[misc]
     created = Column(types.DateTime, nullable=False, default=_utcnow)
     modified = Column(types.DateTime, nullable=False, default=_utcnow)
     # Maintained by PostgreSQL from the title (weight A) and the description
-    # (weight B); the migration declares the same expression.
-    search_vector = Column(
+    # (weight B); the migration declares the same expression. Deferred, so
+    # loading a service does not read it.
+    search_vector = deferred(Column(
         TSVECTOR,
         sa.Computed(
             f"setweight(to_tsvector('{SEARCH_CONFIG}', title), 'A') || "
             f"setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(description, '')), 'B')",
             persisted=True,
         ),
-    )
+    ))
 
 
 class Exchange(BaseModel):  # type: ignore[misc]
