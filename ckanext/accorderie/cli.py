@@ -58,7 +58,7 @@ def accorderie() -> None:
 
 
 @accorderie.command()
-@click.option("--max-ids", default=100, show_default=True, help="Most ids listed per failed invariant.")
+@click.option("--max-ids", default=100, show_default=True, help="Maximum number of ids listed per failed invariant.")
 def audit(max_ids: int) -> None:
     """Check every invariant of the time ledger; exit with status 1 and
     the ids involved when one fails."""

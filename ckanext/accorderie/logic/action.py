@@ -1459,7 +1459,7 @@ def accorderie_ledger_audit(context: Context, data_dict: DataDict) -> ActionResu
     :param invariants: names of the invariants to check (optional,
         default: all of ``ledger.AUDIT_INVARIANTS``)
     :type invariants: list of strings
-    :param max_ids: most ids listed per failed invariant (optional,
+    :param max_ids: maximum number of ids listed per failed invariant (optional,
         default: 100)
     :type max_ids: int
     :returns: ``{"ok": bool, "failures": {invariant: [ids]}}``
