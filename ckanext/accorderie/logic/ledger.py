@@ -224,6 +224,10 @@ def credit_opening(
 
 # Each query returns the ids that break one invariant of the ledger; a
 # sound ledger returns no rows.
+# TODO: no query yet checks that a settled exchange's entries credit its
+# provider and debit its receiver by its own minutes; a join of every entry
+# with its exchange would add, by estimate, about a second at a million
+# entries.
 _AUDIT_QUERIES: dict[str, str] = {
     "account_balance_differs_from_entries": """
         SELECT a.id FROM accorderie_account a
