@@ -13,6 +13,7 @@ import sys
 from typing import Any, Iterator, Optional
 
 import click
+from flask import has_request_context
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -52,9 +53,15 @@ def _site_context(**extra: Any) -> dict[str, Any]:
 
 
 @click.group(short_help="Manage the accorderies: audit, categories, import.")
-def accorderie() -> None:
+@click.pass_context
+def accorderie(ctx: click.Context) -> None:
     """Manage the accorderies (time banks): audit the ledger, seed the
     categories of services, import members and services."""
+    # Messages are translated in a request context, which gives them the
+    # portal's default locale; `ckan` stores its Flask app in ctx.meta.
+    flask_app = ctx.meta.get("flask_app")
+    if flask_app is not None and not has_request_context():
+        ctx.with_resource(flask_app.test_request_context())
 
 
 @accorderie.command()
