@@ -57,6 +57,25 @@ def _clean_cell(column: sniffing.Column, value: str) -> str:
     return value
 
 
+def _align_ids_with_xloader(columns: list[sniffing.Column]) -> None:
+    """Give the columns the ids xloader derives from the header.
+
+    xloader transliterates headers to ASCII unless
+    ``ckanext.xloader.unidecode_headers`` is false, and drops a data
+    dictionary whose ids differ from its own, so ours must match. The label
+    keeps the header as written, accents included.
+    """
+    from ckanext.xloader.loader import encode_headers
+
+    seen: set[str] = set()
+    for column, encoded in zip(columns, encode_headers([column.id for column in columns])):
+        candidate, suffix = encoded.strip(), 2
+        while candidate in seen:
+            candidate, suffix = f"{encoded.strip()}_{suffix}", suffix + 1
+        seen.add(candidate)
+        column.id = candidate
+
+
 def normalise(data: bytes) -> tuple[sniffing.Sniffed, str, int]:
     """Rewrite the bytes of a CSV file as clean UTF-8 CSV text.
 
@@ -69,6 +88,7 @@ def normalise(data: bytes) -> tuple[sniffing.Sniffed, str, int]:
     columns = sniffed.columns
     if not columns:
         raise LoadError(tk._("The file is empty or has no header line."))
+    _align_ids_with_xloader(columns)
 
     width = len(columns)
     output = io.StringIO()
