@@ -9,7 +9,7 @@ import ckanext.datastore.tests.helpers as datastore_helpers
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "demo" / "data"
 
-PREVIEW_PLUGINS = "datastore xloader agen_previews agen_map_view agen_chart_view datatables_view"
+PREVIEW_PLUGINS = "datastore xloader agen_previews agen_map_view agen_chart_view datatables_view geojson_view"
 
 # The marks every DataStore test needs: the plugins, and an xloader token,
 # which xloader_submit requires although our loader never calls the API.
