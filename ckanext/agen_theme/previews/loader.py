@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any, Optional
 
+import sqlalchemy as sa
+
 import ckan.plugins.toolkit as tk
 
 from . import sniff as sniffing
@@ -168,5 +170,30 @@ def load_bytes(resource_id: str, data: bytes, logger: Optional[logging.Logger] =
         except LoaderError as error:
             logger.warning("Resource %s: xloader failed on the normalised file: %s", resource_id, error)
             raise LoadError(tk._("The DataStore rejected the file's data; the error was logged.")) from error
+    _index_accent_fragments(resource_id, [column.id for column in sniffed.columns if column.type == "text"])
     xloader_loader.calculate_record_count(resource_id=resource_id, logger=logger)
     return LoadResult(sniffed=sniffed, row_count=row_count)
+
+
+def _index_accent_fragments(resource_id: str, text_columns: list[str]) -> None:
+    """Add to the full-text index the words that CKAN's table view searches.
+
+    The search box of ``datatables_view`` (CKAN 2.11) replaces every
+    character outside ``[0-9a-zA-Z-]`` with ``_`` before it queries, so
+    "Émile" becomes the prefix query ``mile:*``. Indexing the text once more
+    with those characters turned into spaces lets such a query find the row.
+    """
+    from ckanext.datastore.backend.postgres import get_write_engine, identifier
+
+    if not text_columns:
+        return
+    # NOTE: the mangled query also matches rows that merely contain the
+    # fragments ("Sète" searches for "s" and "te*"), so a search on an
+    # accented word may return a few extra rows.
+    joined = " || ' ' || ".join(f"coalesce({identifier(name)}, '')" for name in text_columns)
+    sql = (
+        f"UPDATE {identifier(resource_id)} SET _full_text = coalesce(_full_text, ''::tsvector) || "
+        f"to_tsvector('simple', regexp_replace({joined}, '[^0-9a-zA-Z-]+', ' ', 'g'))"
+    )
+    with get_write_engine().begin() as connection:
+        connection.execute(sa.text(sql))

@@ -177,3 +177,16 @@ def test_job_error_stored_in_french(load_demo_dataset, monkeypatch):
     assert status["status"] == "error"
     assert "L'enregistrement 1" in status["error"]["message"]
     assert "Traceback" not in status["error"]["message"]
+
+
+def test_table_search_finds_emile(load_demo_dataset):
+    package = load_demo_dataset("conventions-subventions-somme-2018")
+    resource_id = package["resources"][0]["id"]
+    data = "adresse;montant\nRue Émile Zola;12,5\nRue Jean Jaurès;3\n".encode("cp1252")
+    loader.load_bytes(resource_id, data)
+
+    # The query that the table view's search box sends for "Émile".
+    result = call_action("datastore_search", resource_id=resource_id, q="_mile:*",
+                         plain=False, language="simple")
+
+    assert [row["adresse"] for row in result["records"]] == ["Rue Émile Zola"]
