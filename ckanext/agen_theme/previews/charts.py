@@ -10,9 +10,13 @@ __all__ = ["CHART_TYPES", "guess_config", "helpers", "view_config"]
 CHART_TYPES = ["bar", "line", "pie"]
 
 _NUMERIC = {"numeric", "int", "int4", "int8", "float4", "float8", "integer", "bigint"}
-# Column names, in lower case, that usually hold an amount or a grouping.
+# Column names, in lower case, that usually hold an amount.
 _AMOUNT = re.compile(r"montant|amount|valeur|value|total|prix|price|budget|credit|crédit")
-_CATEGORY = re.compile(r"chapitre|cat[ée]gorie|nature|fonction|secteur|th[èe]me|type|commune|nom")
+# Grouping names, best first: a budget is charted by chapter before type.
+_CATEGORIES = [re.compile(pattern) for pattern in (
+    r"chapitre", r"cat[ée]gorie", r"nature", r"fonction", r"secteur", r"th[èe]me",
+    r"commune", r"type", r"nom",
+)]
 
 
 def guess_config(columns: dict[str, str]) -> Optional[dict[str, Any]]:
@@ -23,8 +27,11 @@ def guess_config(columns: dict[str, str]) -> Optional[dict[str, Any]]:
     values = [name for name in numeric if _AMOUNT.search(name.lower())]
     if not values or not text:
         return None
-    categories = [name for name in text if _CATEGORY.search(name.lower())] or text
-    return {"chart_type": "bar", "category": categories[0], "value": values[0],
+    category = next(
+        (name for pattern in _CATEGORIES for name in text if pattern.search(name.lower())),
+        text[0],
+    )
+    return {"chart_type": "bar", "category": category, "value": values[0],
             "aggregation": "sum", "sort": "value_desc", "limit": 20}
 
 

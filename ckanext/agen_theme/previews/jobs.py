@@ -86,8 +86,8 @@ def load_resource(resource_id: str) -> None:
     """Load one resource's file into the DataStore and record the outcome.
 
     A file that cannot be loaded leaves a translated message in the task
-    status; unexpected errors are logged with their traceback and the
-    message stays generic.
+    status. An unexpected error is logged with its traceback, and the
+    status gets a generic message.
     """
     set_status(resource_id, "running")
     try:
@@ -112,7 +112,7 @@ def load_resource(resource_id: str) -> None:
     create_views(resource_id)
 
 
-# The order of views on the resource page: the first one is shown first.
+# View types in the order the resource page lists them; it opens on the first.
 _VIEW_ORDER = ("agen_map_view", "datatables_view", "agen_chart_view")
 
 
@@ -125,8 +125,8 @@ def create_views(resource_id: str) -> None:
     context = _site_context()
     resource = tk.get_action("resource_show")(context, {"id": resource_id})
     package = tk.get_action("package_show")(context, {"id": resource["package_id"]})
-    # Every default view type is tried again, because the map view only
-    # knows whether it can show the resource once the DataStore has its
+    # Every default view type is tried again, because the map view can
+    # only tell whether it fits the resource once the DataStore has its
     # columns.
     datapreview.add_views_to_resource(
         context, resource, package, view_types=tk.config.get("ckan.views.default_views")

@@ -57,11 +57,11 @@ class AgenPreviewsPlugin(p.SingletonPlugin):
     # IXloader
 
     def can_upload(self, resource_id: str) -> bool:
-        """Take CSV files away from xloader's own reader.
+        """Queue our loader for CSV files and tell xloader to skip them.
 
         xloader calls this from ``xloader_submit``, so a load started from
-        the resource's DataStore page or by the API also goes through
-        our loader; xloader keeps the spreadsheets.
+        the resource's DataStore page or by the API also goes through our
+        loader. Spreadsheets stay with xloader.
         """
         resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
         if (resource.get("format") or "").upper() not in jobs.TEXT_TABULAR_FORMATS:

@@ -98,7 +98,8 @@ def test_bad_aggregation_rejected(load_demo_dataset):
 
 
 def test_guess_picks_amount_column():
-    config = charts.guess_config({"Chapitre": "text", "Exercice": "numeric", "Montant": "numeric"})
+    config = charts.guess_config({"Type nomenclature": "text", "Chapitre": "text",
+                                  "Exercice": "numeric", "Montant": "numeric"})
 
     assert config["category"] == "Chapitre"
     assert config["value"] == "Montant"

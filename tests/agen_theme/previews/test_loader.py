@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from ckanext.datastore.backend.postgres import get_read_engine
 
@@ -190,3 +191,48 @@ def test_table_search_finds_emile(load_demo_dataset):
                          plain=False, language="simple")
 
     assert [row["adresse"] for row in result["records"]] == ["Rue Émile Zola"]
+
+
+@pytest.fixture
+def file_server():
+    """Serve demo/data over HTTP on 127.0.0.1 and return its base URL."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(data_file("")))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def test_linked_file_loads(load_demo_dataset, file_server):
+    package = load_demo_dataset("conventions-subventions-somme-2018")
+    sysadmin = factories.Sysadmin()
+    resource = call_action(
+        "resource_create", {"user": sysadmin["name"]}, package_id=package["id"], name="Nièvre (lien)",
+        format="CSV", url=f"{file_server}/subventions-nievre-2016/cd58-subventions-2016-liste.csv",
+    )
+
+    jobs.load_resource(resource["id"])
+
+    assert _status(resource["id"])["status"] == "complete"
+    assert _rows(resource["id"])[0]["COLL_NOM"] == "Département de la Nièvre"
+
+
+def test_missing_link_gets_french_message(load_demo_dataset, file_server):
+    package = load_demo_dataset("conventions-subventions-somme-2018")
+    sysadmin = factories.Sysadmin()
+    resource = call_action(
+        "resource_create", {"user": sysadmin["name"]}, package_id=package["id"], name="Absent",
+        format="CSV", url=f"{file_server}/absent.csv",
+    )
+
+    jobs.load_resource(resource["id"])
+
+    status = _status(resource["id"])
+    assert status["status"] == "error"
+    assert status["error"]["message"].startswith("Le fichier n'a pas pu être téléchargé depuis")

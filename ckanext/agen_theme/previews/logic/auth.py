@@ -1,4 +1,4 @@
-"""Auth functions of the previews' actions: whoever may see the resource."""
+"""Auth functions of the previews' actions: anyone who may read the resource may call them."""
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
