@@ -209,13 +209,16 @@ def file_server():
     thread.join(timeout=10)
 
 
+def _linked_resource(package: dict, name: str, url: str) -> dict:
+    sysadmin = factories.Sysadmin()
+    return call_action("resource_create", {"user": sysadmin["name"]},
+                       package_id=package["id"], name=name, format="CSV", url=url)
+
+
 def test_linked_file_loads(load_demo_dataset, file_server):
     package = load_demo_dataset("conventions-subventions-somme-2018")
-    sysadmin = factories.Sysadmin()
-    resource = call_action(
-        "resource_create", {"user": sysadmin["name"]}, package_id=package["id"], name="Nièvre (lien)",
-        format="CSV", url=f"{file_server}/subventions-nievre-2016/cd58-subventions-2016-liste.csv",
-    )
+    resource = _linked_resource(package, "Nièvre (lien)",
+                                f"{file_server}/subventions-nievre-2016/cd58-subventions-2016-liste.csv")
 
     jobs.load_resource(resource["id"])
 
@@ -225,11 +228,7 @@ def test_linked_file_loads(load_demo_dataset, file_server):
 
 def test_missing_link_gets_french_message(load_demo_dataset, file_server):
     package = load_demo_dataset("conventions-subventions-somme-2018")
-    sysadmin = factories.Sysadmin()
-    resource = call_action(
-        "resource_create", {"user": sysadmin["name"]}, package_id=package["id"], name="Absent",
-        format="CSV", url=f"{file_server}/absent.csv",
-    )
+    resource = _linked_resource(package, "Absent", f"{file_server}/absent.csv")
 
     jobs.load_resource(resource["id"])
 
