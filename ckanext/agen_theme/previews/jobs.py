@@ -49,8 +49,26 @@ def set_status(resource_id: str, state: str, message: str = "", job_id: str = ""
     )
 
 
+def _state(resource_id: str) -> str:
+    try:
+        task = tk.get_action("task_status_show")(
+            _site_context(), {"entity_id": resource_id, "task_type": "xloader", "key": "xloader"}
+        )
+    except tk.ObjectNotFound:
+        return ""
+    return task["state"]
+
+
 def enqueue_load(resource_id: str) -> None:
-    """Mark the resource as pending and queue :func:`load_resource` for it."""
+    """Mark the resource as pending and queue :func:`load_resource` for it.
+
+    Nothing is queued while a job for the resource waits in the queue,
+    because that job reads the file only when it starts. A job that is
+    already running gets a successor, so a newer file is loaded after it.
+    """
+    if _state(resource_id) == "pending":
+        log.debug("Resource %s: a DataStore load is already queued", resource_id)
+        return
     set_status(resource_id, "pending")
     job = tk.enqueue_job(load_resource, [resource_id],
                          title=f"agen_previews load {resource_id}",

@@ -235,3 +235,28 @@ def test_missing_link_gets_french_message(load_demo_dataset, file_server):
     status = _status(resource["id"])
     assert status["status"] == "error"
     assert status["error"]["message"].startswith("Le fichier n'a pas pu être téléchargé depuis")
+
+
+def test_second_submit_not_queued(load_demo_dataset):
+    package = load_demo_dataset("conventions-subventions-somme-2018")
+    resource_id = package["resources"][0]["id"]
+    call_action("job_clear")
+
+    jobs.enqueue_load(resource_id)
+    jobs.enqueue_load(resource_id)
+
+    titles = [job["title"] for job in call_action("job_list")]
+    assert titles.count(f"agen_previews load {resource_id}") == 1
+
+
+def test_submit_after_load_queued(load_demo_dataset):
+    package = load_demo_dataset("conventions-subventions-somme-2018")
+    resource_id = package["resources"][0]["id"]
+    call_action("job_clear")
+
+    jobs.enqueue_load(resource_id)
+    jobs.load_resource(resource_id)
+    jobs.enqueue_load(resource_id)
+
+    titles = [job["title"] for job in call_action("job_list")]
+    assert titles.count(f"agen_previews load {resource_id}") == 2
