@@ -237,6 +237,11 @@ def test_missing_link_gets_french_message(load_demo_dataset, file_server):
     assert status["error"]["message"].startswith("Le fichier n'a pas pu être téléchargé depuis")
 
 
+def _queued_loads(resource_id: str) -> int:
+    titles = [job["title"] for job in call_action("job_list")]
+    return titles.count(f"agen_previews load {resource_id}")
+
+
 def test_second_submit_not_queued(load_demo_dataset):
     package = load_demo_dataset("conventions-subventions-somme-2018")
     resource_id = package["resources"][0]["id"]
@@ -245,8 +250,7 @@ def test_second_submit_not_queued(load_demo_dataset):
     jobs.enqueue_load(resource_id)
     jobs.enqueue_load(resource_id)
 
-    titles = [job["title"] for job in call_action("job_list")]
-    assert titles.count(f"agen_previews load {resource_id}") == 1
+    assert _queued_loads(resource_id) == 1
 
 
 def test_submit_after_load_queued(load_demo_dataset):
@@ -258,5 +262,4 @@ def test_submit_after_load_queued(load_demo_dataset):
     jobs.load_resource(resource_id)
     jobs.enqueue_load(resource_id)
 
-    titles = [job["title"] for job in call_action("job_list")]
-    assert titles.count(f"agen_previews load {resource_id}") == 2
+    assert _queued_loads(resource_id) == 2
