@@ -167,19 +167,6 @@ def test_bad_file_gets_french_message():
     assert "L'enregistrement 1" in error.value.message
 
 
-def test_job_error_stored_in_french(load_demo_dataset, monkeypatch):
-    package = load_demo_dataset("conventions-subventions-somme-2018")
-    resource_id = package["resources"][0]["id"]
-    monkeypatch.setattr(jobs, "_read_resource_file", lambda resource: b"nom;montant\nA;1;2;3\n")
-
-    jobs.load_resource(resource_id)
-
-    status = _status(resource_id)
-    assert status["status"] == "error"
-    assert "L'enregistrement 1" in status["error"]["message"]
-    assert "Traceback" not in status["error"]["message"]
-
-
 def test_table_search_finds_emile(load_demo_dataset):
     package = load_demo_dataset("conventions-subventions-somme-2018")
     resource_id = package["resources"][0]["id"]
@@ -194,19 +181,31 @@ def test_table_search_finds_emile(load_demo_dataset):
 
 
 @pytest.fixture
-def file_server():
-    """Serve demo/data over HTTP on 127.0.0.1 and return its base URL."""
+def serve_folder():
+    """Return a function that serves a folder over HTTP on 127.0.0.1 and
+    returns its base URL; the servers stop after the test."""
     import functools
     import http.server
     import threading
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(data_file("")))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    servers = []
+
+    def serve(folder) -> str:
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture
+def file_server(serve_folder):
+    """Serve demo/data over HTTP on 127.0.0.1 and return its base URL."""
+    return serve_folder(data_file(""))
 
 
 def _linked_resource(package: dict, name: str, url: str) -> dict:
@@ -263,3 +262,16 @@ def test_submit_after_load_queued(load_demo_dataset):
     jobs.enqueue_load(resource_id)
 
     assert _queued_loads(resource_id) == 2
+
+
+def test_job_error_stored_in_french(load_demo_dataset, serve_folder, tmp_path):
+    (tmp_path / "decale.csv").write_bytes("nom;montant\nA;1;2;3\n".encode("utf-8"))
+    package = load_demo_dataset("conventions-subventions-somme-2018")
+    resource = _linked_resource(package, "Décalé", f"{serve_folder(tmp_path)}/decale.csv")
+
+    jobs.load_resource(resource["id"])
+
+    status = _status(resource["id"])
+    assert status["status"] == "error"
+    assert "L'enregistrement 1" in status["error"]["message"]
+    assert "Traceback" not in status["error"]["message"]
