@@ -97,8 +97,9 @@ class AgenMapViewPlugin(p.SingletonPlugin):
 
     def can_view(self, data_dict: DataDict) -> bool:
         resource = data_dict["resource"]
-        if (resource.get("format") or "").upper() == "JSON" and resource.get("url_type") == "upload":
-            return True
+        if (resource.get("format") or "").upper() == "JSON":
+            # Only JSON records that carry coordinates get a map.
+            return bool(action.json_file_points(resource, limit=20))
         return geo.coordinate_columns(list(_datastore_columns(resource))) is not None
 
     def setup_template_variables(self, context: Context, data_dict: DataDict) -> dict[str, Any]:

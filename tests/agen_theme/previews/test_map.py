@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.datastructures import FileStorage
 
 import ckan.logic as logic
 from ckan.tests import factories
@@ -10,7 +11,7 @@ from ckan.tests.helpers import call_action, call_auth
 
 from ckanext.agen_theme.previews import geo
 
-from .conftest import PREVIEW_MARKS
+from .conftest import PREVIEW_MARKS, data_file
 
 
 def _resource(package: dict, name: str) -> dict:
@@ -108,3 +109,17 @@ class TestMapPoints:
 
         assert [view["view_type"] for view in views][:2] == ["datatables_view", "agen_chart_view"]
 
+    def test_json_without_points_gets_no_map(self, load_demo_dataset):
+        package = load_demo_dataset("distributeurs-sacs-canins-la-rochelle")
+        sysadmin = factories.Sysadmin()
+        path = data_file("schemas-scdl/scdl-budget.schema.json")
+        with open(path, "rb") as handle:
+            resource = call_action(
+                "resource_create", {"user": sysadmin["name"]}, package_id=package["id"],
+                name="Schéma", format="JSON", url=path.name,
+                upload=FileStorage(stream=handle, filename=path.name),
+            )
+
+        views = call_action("resource_view_list", id=resource["id"])
+
+        assert "agen_map_view" not in [view["view_type"] for view in views]

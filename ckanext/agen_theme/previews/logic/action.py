@@ -148,13 +148,19 @@ def _datastore_pairs(context: Context, resource_id: str, limit: int) -> Optional
     return pairs
 
 
-def _json_file_pairs(resource: dict[str, Any], limit: int) -> Optional[list[tuple[float, float]]]:
+def json_file_points(resource: dict[str, Any], limit: int) -> Optional[list[tuple[float, float]]]:
+    """Return the points of the first ``limit`` records of an uploaded JSON
+    file, or ``None`` when the file is not a list of records."""
     if resource.get("url_type") != "upload":
         return None
     path = uploader.get_resource_uploader(resource).get_path(resource["id"])
     max_size = tk.config.get("ckanext.agen_previews.max_file_size")
-    with open(path, "rb") as handle:
-        raw = handle.read(max_size + 1)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_size + 1)
+    except OSError as error:
+        log.warning("Resource %s: its uploaded file cannot be read: %s", resource["id"], error)
+        return None
     if len(raw) > max_size:
         return None
     try:
@@ -198,7 +204,7 @@ def agen_previews_map_points_list(context: Context, data_dict: DataDict) -> Acti
     if resource.get("datastore_active"):
         pairs = _datastore_pairs(context, resource["id"], limit)
     elif (resource.get("format") or "").upper() == "JSON":
-        pairs = _json_file_pairs(resource, limit)
+        pairs = json_file_points(resource, limit)
     else:
         pairs = None
     if pairs is None:
