@@ -13,6 +13,7 @@ import threading
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -131,6 +132,14 @@ def test_chart_bars_equal_sums(load_demo_dataset, site_url, browser):
     assert drawn == pytest.approx(dict(zip(expected["categories"], expected["values"])))
 
 
+def _filtered_rows(driver, word: str) -> bool:
+    try:
+        texts = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#dtprv tbody tr")]
+    except StaleElementReferenceException:
+        return False
+    return 0 < len(texts) < 20 and all(word in text for text in texts)
+
+
 def test_table_search_finds_accent(load_demo_dataset, site_url, browser):
     package = load_demo_dataset("arrets-bus-tram-montpellier")
     stops = _stops(package)
@@ -141,10 +150,9 @@ def test_table_search_finds_accent(load_demo_dataset, site_url, browser):
         lambda driver: driver.find_element(By.CSS_SELECTOR, "#dtprv_filter input")
     )
     search.send_keys("Sète", Keys.ENTER)
-    # The first stop already contains the word, so wait for the filter itself.
-    WebDriverWait(browser, 60).until(
-        lambda driver: all("Sète" in row.text for row in driver.find_elements(By.CSS_SELECTOR, "#dtprv tbody tr"))
-    )
+    # The first stop already contains the word, so wait until the page of
+    # 20 rows has shrunk to the matching ones.
+    WebDriverWait(browser, 60).until(lambda driver: _filtered_rows(driver, "Sète"))
 
     rows = browser.find_elements(By.CSS_SELECTOR, "#dtprv tbody tr")
     assert 0 < len(rows) < 20
