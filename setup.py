@@ -29,6 +29,9 @@ setup(
         "ckan.plugins": [
             "agen_theme = ckanext.agen_theme.plugin:AgenThemePlugin",
             "accorderie = ckanext.accorderie.plugin:AccorderiePlugin",
+            "agen_previews = ckanext.agen_theme.previews.plugin:AgenPreviewsPlugin",
+            "agen_map_view = ckanext.agen_theme.previews.plugin:AgenMapViewPlugin",
+            "agen_chart_view = ckanext.agen_theme.previews.plugin:AgenChartViewPlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
