@@ -30,6 +30,9 @@ setup(
             "agen_theme = ckanext.agen_theme.plugin:AgenThemePlugin",
             "accorderie = ckanext.accorderie.plugin:AccorderiePlugin",
         ],
+        "ckan.rdf.profiles": [
+            "agen_dcat_ap = ckanext.agen_theme.dcat:AgenDCATAPProfile",
+        ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
         ],

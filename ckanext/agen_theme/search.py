@@ -1,0 +1,146 @@
+"""Indexing and search hooks that make the catalogue work in French.
+
+They work with CKAN's stock Solr schema: nothing here needs a field that
+the ``schema.xml`` shipped with CKAN 2.11 lacks.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "fold_text",
+    "index_dataset",
+    "normalize_apostrophes",
+    "normalize_search_params",
+    "title_sort_key",
+]
+
+# Typographic apostrophes and quotes that French keyboards and word
+# processors produce in place of the ASCII apostrophe.
+APOSTROPHES = re.compile("[\u2019\u2018\u02bc\u02bb\u00b4\u0060\u2032]")
+
+# Letters that Unicode decomposition does not split into base letters.
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+# Solr fields that the facets of the portal read. ``vocab_*`` fields are
+# multi-valued strings in CKAN's stock Solr schema.
+THEME_FIELD = "vocab_theme"
+PRODUCER_FIELD = "vocab_producer"
+FREQUENCY_FIELD = "vocab_frequency"
+
+
+def normalize_apostrophes(text: str) -> str:
+    """Replace typographic apostrophes with the ASCII one."""
+    return APOSTROPHES.sub("'", text)
+
+
+def fold_text(text: str) -> str:
+    """Lower-case ``text`` and strip its accents: "Écoles" becomes "ecoles"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return stripped.lower()
+
+
+def title_sort_key(title: str) -> str:
+    """Return a key that sorts French titles the way a reader expects.
+
+    Solr sorts ``title_string`` by code point, which puts "Écoles" after
+    "Zones". Folding accents and case first puts it among the E.
+    """
+    return fold_text(normalize_apostrophes(title)).strip()
+
+
+def _theme_codes(pkg_dict: dict[str, Any]) -> list[str]:
+    """Read the theme codes, stored by scheming as a JSON list in an extra."""
+    value = pkg_dict.get("theme")
+    if not value:
+        return []
+    if isinstance(value, list):
+        return [str(code) for code in value]
+    try:
+        codes = json.loads(value)
+    except ValueError:
+        log.warning("Dataset %s: theme is not a JSON list, not indexed", pkg_dict.get("id"))
+        return []
+    return [str(code) for code in codes] if isinstance(codes, list) else []
+
+
+def _flatten_repeating_fields(pkg_dict: dict[str, Any]) -> None:
+    """Replace lists of dicts (scheming repeating subfields) with text fields.
+
+    Solr would read a dict as a nested document and reject the whole
+    dataset, so ``contact: [{"name": ...}]`` becomes ``extras_contact__name``,
+    a text field of CKAN's stock schema, with the values joined by spaces.
+    """
+    for key in list(pkg_dict):
+        value = pkg_dict[key]
+        if not isinstance(value, list) or not any(isinstance(item, dict) for item in value):
+            continue
+        del pkg_dict[key]
+        by_subfield: dict[str, list[str]] = {}
+        for item in value:
+            if not isinstance(item, dict):
+                continue
+            for subfield, subvalue in item.items():
+                if subvalue not in (None, "") and not isinstance(subvalue, (dict, list)):
+                    by_subfield.setdefault(subfield, []).append(str(subvalue))
+        for subfield, values in by_subfield.items():
+            pkg_dict[f"extras_{key}__{subfield}"] = " ".join(values)
+
+
+def index_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Add the French-aware fields to the document sent to Solr.
+
+    - ``title_string`` becomes an accent- and case-free sort key;
+    - tags get the ASCII apostrophe, so both spellings share a facet entry;
+    - folded copies of the title, description and tags go into ``text``,
+      because the stock analyser stems before it folds accents, so that
+      "ecoles" and "écoles" do not reach the same stem;
+    - themes, producer and frequency go into string fields for the facets.
+    """
+    title = pkg_dict.get("title") or pkg_dict.get("name") or ""
+    pkg_dict["title_string"] = title_sort_key(title)
+
+    tags = [normalize_apostrophes(tag) for tag in pkg_dict.get("tags") or []]
+    if tags:
+        pkg_dict["tags"] = list(dict.fromkeys(tags))
+
+    folded = [fold_text(title), fold_text(pkg_dict.get("notes") or "")]
+    folded.extend(fold_text(tag) for tag in tags)
+    text = pkg_dict.get("text") or []
+    if isinstance(text, str):
+        text = [text]
+    pkg_dict["text"] = list(text) + [value for value in folded if value]
+
+    _flatten_repeating_fields(pkg_dict)
+
+    themes = _theme_codes(pkg_dict)
+    if themes:
+        pkg_dict[THEME_FIELD] = themes
+    if pkg_dict.get("producer_name"):
+        pkg_dict[PRODUCER_FIELD] = [pkg_dict["producer_name"]]
+    if pkg_dict.get("frequency"):
+        pkg_dict[FREQUENCY_FIELD] = [pkg_dict["frequency"]]
+
+    return pkg_dict
+
+
+def normalize_search_params(search_params: dict[str, Any]) -> dict[str, Any]:
+    """Give the query and the filters the ASCII apostrophe, as the index has."""
+    for key in ("q", "fq"):
+        value = search_params.get(key)
+        if isinstance(value, str):
+            search_params[key] = normalize_apostrophes(value)
+
+    fq_list = search_params.get("fq_list")
+    if isinstance(fq_list, list):
+        search_params["fq_list"] = [
+            normalize_apostrophes(item) if isinstance(item, str) else item for item in fq_list
+        ]
+    return search_params
