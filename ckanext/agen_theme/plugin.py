@@ -9,15 +9,16 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.agen_theme import facets, licenses, search
+from ckanext.agen_theme.logic import validators
 
 
 @tk.blanket.cli
 @tk.blanket.helpers
-@tk.blanket.validators
 @tk.blanket.config_declarations
 class AgenThemePlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IValidators)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
 
@@ -27,6 +28,15 @@ class AgenThemePlugin(DefaultTranslation, p.SingletonPlugin):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         licenses.use_bundled_licenses(config)
+
+    # IValidators
+
+    def get_validators(self) -> dict[str, Any]:
+        registered = {name: getattr(validators, name) for name in validators.__all__}
+        # CKAN's default tag schema looks its validators up by name, so this
+        # lets tags given as a list contain apostrophes too.
+        registered["tag_name_validator"] = validators.agen_theme_tag_name
+        return registered
 
     # IFacets
 

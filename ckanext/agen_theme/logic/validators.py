@@ -24,6 +24,8 @@ __all__ = [
     "agen_theme_geojson_geometry",
     "agen_theme_insee_code",
     "agen_theme_siret",
+    "agen_theme_tag_name",
+    "agen_theme_tag_string_convert",
 ]
 
 # La Poste's establishments share one SIREN and fail the Luhn check; INSEE
@@ -37,6 +39,9 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Commune (5 characters, Corsica 2A/2B), department (2 or 3) or region (2).
 INSEE_CODE_PATTERN = re.compile(r"^(\d{2,3}|2[AB]|\d{5}|2[AB]\d{3})$")
+
+# CKAN's own tag characters plus the apostrophes of French ("qualité de l'air").
+TAG_NAME_PATTERN = re.compile(r"^[\w \-.'\u2019]*$", re.UNICODE)
 
 FRENCH_DATE_PATTERN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -277,3 +282,44 @@ def agen_theme_contact_emails_unique(
             )
             return
         seen.add(address)
+
+
+def agen_theme_tag_name(value: Any, context: Context) -> Any:
+    """Check a tag name: CKAN's characters, plus ASCII and typographic apostrophes.
+
+    The plugin also registers this function as ``tag_name_validator``, so
+    that CKAN's default tag schema accepts "qualité de l'air" too.
+    """
+    if not TAG_NAME_PATTERN.match(value):
+        raise tk.Invalid(
+            tk._(
+                "Tag \"{value}\": use only letters, digits, spaces, apostrophes "
+                "and the characters - _ ."
+            ).format(value=value)
+        )
+    return value
+
+
+def agen_theme_tag_string_convert(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Split a comma-separated tag string into tags, like CKAN's converter.
+
+    CKAN's ``tag_string_convert`` calls its own tag name check directly, so
+    this copy of its behaviour is needed for the apostrophe to pass.
+    """
+    value = data.get(key)
+    if isinstance(value, str):
+        tags = [tag.strip() for tag in value.split(",") if tag.strip()]
+    else:
+        tags = list(value or [])
+
+    indexes = [int(flat[1]) for flat in data if len(flat) == 3 and flat[0] == "tags"]
+    first = max(indexes, default=-1) + 1
+    for number, tag in enumerate(tags, start=first):
+        data[("tags", number, "name")] = tag
+
+    tag_length_validator = tk.get_validator("tag_length_validator")
+    for tag in tags:
+        tag_length_validator(tag, context)
+        agen_theme_tag_name(tag, context)
