@@ -13,8 +13,11 @@ from typing import Any
 
 import shapely.geometry
 
+from ckanext.scheming import helpers as scheming_helpers
+from ckanext.scheming.validation import scheming_validator
+
 import ckan.plugins.toolkit as tk
-from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey, Validator
 
 __all__ = [
     "agen_theme_contact_emails_unique",
@@ -69,7 +72,7 @@ def agen_theme_siret(value: Any, context: Context) -> Any:
     siret = re.sub(r"\s", "", str(value))
     if not re.fullmatch(r"\d{14}", siret):
         raise tk.Invalid(
-            tk._("SIRET: expected 14 digits, got \"{value}\".").format(value=value)
+            tk._("Producer SIRET: expected 14 digits, got \"{value}\".").format(value=value)
         )
 
     if siret.startswith(LA_POSTE_SIREN):
@@ -79,7 +82,7 @@ def agen_theme_siret(value: Any, context: Context) -> Any:
     if not valid:
         raise tk.Invalid(
             tk._(
-                "SIRET: {value} fails the Luhn check digit test; "
+                "Producer SIRET: {value} fails the Luhn check digit test; "
                 "check the number in the SIRENE register."
             ).format(value=siret)
         )
@@ -130,18 +133,27 @@ def parse_date(value: Any) -> datetime.date:
     return datetime.date.fromisoformat(text)
 
 
-def agen_theme_french_date(value: Any, context: Context) -> Any:
-    """Accept a date as ``DD/MM/YYYY`` or ISO 8601 and store it as ISO."""
-    if value is None or value == "":
-        return value
-    try:
-        return parse_date(value).isoformat()
-    except ValueError:
-        raise tk.Invalid(
-            tk._("Date: \"{value}\" is not a valid date; type it as DD/MM/YYYY.").format(
-                value=value
+@scheming_validator
+def agen_theme_french_date(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """Accept a date as ``DD/MM/YYYY`` or ISO 8601 and store it as ISO.
+
+    A scheming validator factory, so that the error names the field.
+    """
+
+    def validator(value: Any, context: Context) -> Any:
+        if value is None or value == "":
+            return value
+        try:
+            return parse_date(value).isoformat()
+        except ValueError:
+            label = scheming_helpers.scheming_language_text(field.get("label"))
+            raise tk.Invalid(
+                tk._("{field}: \"{value}\" is not a valid date; type it as DD/MM/YYYY.").format(
+                    field=label or field["field_name"], value=value
+                )
             )
-        )
+
+    return validator
 
 
 def agen_theme_end_not_before_start(
