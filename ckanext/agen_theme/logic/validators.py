@@ -31,10 +31,6 @@ __all__ = [
     "agen_theme_tag_string_convert",
 ]
 
-# La Poste's establishments share one SIREN and fail the Luhn check; INSEE
-# validates their SIRETs by the sum of the digits being a multiple of 5.
-LA_POSTE_SIREN = "356000000"
-
 GEOMETRY_TYPES = ("Point", "Polygon", "MultiPolygon")
 
 # A light check: a local part, one "@", a domain with at least one dot.
@@ -75,11 +71,9 @@ def agen_theme_siret(value: Any, context: Context) -> Any:
             tk._("Producer SIRET: expected 14 digits, got \"{value}\".").format(value=value)
         )
 
-    if siret.startswith(LA_POSTE_SIREN):
-        valid = sum(int(char) for char in siret) % 5 == 0
-    else:
-        valid = _luhn_is_valid(siret)
-    if not valid:
+    # NOTE: La Poste's establishments follow another check rule and are
+    # rejected here; a SIRET of La Poste must be left out of this field.
+    if not _luhn_is_valid(siret):
         raise tk.Invalid(
             tk._(
                 "Producer SIRET: {value} fails the Luhn check digit test; "
@@ -133,6 +127,17 @@ def parse_date(value: Any) -> datetime.date:
     return datetime.date.fromisoformat(text)
 
 
+def _field_label(field: dict[str, Any]) -> str:
+    """Return the field's label in the request's language, or in English."""
+    label = field.get("label") or field["field_name"]
+    try:
+        return scheming_helpers.scheming_language_text(label)
+    except RuntimeError:
+        # Outside a web request (command line, background job) gettext
+        # returns the English messages, so the label is English too.
+        return scheming_helpers.scheming_language_text(label, "en")
+
+
 @scheming_validator
 def agen_theme_french_date(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """Accept a date as ``DD/MM/YYYY`` or ISO 8601 and store it as ISO.
@@ -146,10 +151,10 @@ def agen_theme_french_date(field: dict[str, Any], schema: dict[str, Any]) -> Val
         try:
             return parse_date(value).isoformat()
         except ValueError:
-            label = scheming_helpers.scheming_language_text(field.get("label"))
+            label = _field_label(field)
             raise tk.Invalid(
                 tk._("{field}: \"{value}\" is not a valid date; type it as DD/MM/YYYY.").format(
-                    field=label or field["field_name"], value=value
+                    field=label, value=value
                 )
             )
 
@@ -276,23 +281,28 @@ def agen_theme_contact_emails_unique(
 ) -> None:
     """Reject two contact points with the same e-mail address.
 
-    Runs on the whole dataset (a scheming ``before_validators`` entry), so the
-    error is attached to the contact group rather than to one of its entries.
+    Runs on the whole dataset (a scheming ``before_validators`` entry),
+    because a subfield's validators see only their own entry. The error is
+    attached to the e-mail of the second entry: scheming's form cannot show
+    an error on the group as a whole.
     """
+    email_keys = sorted(
+        (flat_key for flat_key in data if len(flat_key) == 3
+         and flat_key[0] == "contact" and flat_key[2] == "email"),
+        key=lambda flat_key: int(flat_key[1]),
+    )
     seen: set[str] = set()
-    for flat_key, value in sorted(data.items(), key=lambda item: str(item[0])):
-        if len(flat_key) != 3 or flat_key[0] != "contact" or flat_key[2] != "email":
-            continue
+    for flat_key in email_keys:
+        value = data[flat_key]
         if not value or not isinstance(value, str):
             continue
         address = value.strip().lower()
         if address in seen:
-            errors.setdefault(("contact",), []).append(
+            errors.setdefault(flat_key, []).append(
                 tk._("Contact points: the e-mail address {email} is given twice.").format(
                     email=value.strip()
                 )
             )
-            return
         seen.add(address)
 
 
