@@ -18,6 +18,7 @@ __all__ = [
     "index_dataset",
     "normalize_apostrophes",
     "normalize_search_params",
+    "strip_accents",
     "title_sort_key",
 ]
 
@@ -40,11 +41,15 @@ def normalize_apostrophes(text: str) -> str:
     return APOSTROPHES.sub("'", text)
 
 
+def strip_accents(text: str) -> str:
+    """Remove the accents of ``text`` and split ligatures: "Œuvre" gives "OEuvre"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def fold_text(text: str) -> str:
     """Lower-case ``text`` and strip its accents: "Écoles" becomes "ecoles"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return stripped.lower()
+    return strip_accents(text).lower()
 
 
 def title_sort_key(title: str) -> str:
@@ -132,11 +137,23 @@ def index_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def normalize_search_params(search_params: dict[str, Any]) -> dict[str, Any]:
-    """Give the query and the filters the ASCII apostrophe, as the index has."""
+    """Give the query and the filters the ASCII apostrophe, as the index has.
+
+    A free-text query also loses its accents, because the stock analyser
+    stems "écoles" to "ecole" but "ecoles" to "ecol"; the folded copies
+    that ``index_dataset`` adds to ``text`` match the accent-free stems.
+    Case is kept, so that the operators AND, OR and NOT still work.
+    """
     for key in ("q", "fq"):
         value = search_params.get(key)
         if isinstance(value, str):
             search_params[key] = normalize_apostrophes(value)
+
+    query = search_params.get("q")
+    # A query with a colon is a fielded Solr query: a string field such as
+    # tags:"qualité de l'air" must keep its accents to match.
+    if isinstance(query, str) and ":" not in query:
+        search_params["q"] = strip_accents(query)
 
     fq_list = search_params.get("fq_list")
     if isinstance(fq_list, list):
