@@ -35,6 +35,9 @@ THEME_FIELD = "vocab_theme"
 PRODUCER_FIELD = "vocab_producer"
 FREQUENCY_FIELD = "vocab_frequency"
 
+# Half the side, in degrees, of the box indexed for a Point: about 1 m.
+POINT_HALF_WIDTH = 0.00001
+
 
 def normalize_apostrophes(text: str) -> str:
     """Replace typographic apostrophes with the ASCII one."""
@@ -99,6 +102,44 @@ def _flatten_repeating_fields(pkg_dict: dict[str, Any]) -> None:
             pkg_dict[f"extras_{key}__{subfield}"] = " ".join(values)
 
 
+def _indexable_geometry(geojson: str) -> str:
+    """Turn a Point into a box of about 2 m, so that bounding boxes find it.
+
+    ckanext-spatial's ``solr-bbox`` backend keeps a dataset only if the
+    area it shares with the search box is above zero, which a Point's
+    zero-area envelope never is. The stored field keeps the Point.
+    """
+    try:
+        geometry = json.loads(geojson)
+    except ValueError:
+        return geojson
+    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+        return geojson
+
+    longitude, latitude = geometry["coordinates"][:2]
+    west, east = longitude - POINT_HALF_WIDTH, longitude + POINT_HALF_WIDTH
+    south, north = latitude - POINT_HALF_WIDTH, latitude + POINT_HALF_WIDTH
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+def _widen_point_box(pkg_dict: dict[str, Any]) -> None:
+    """Widen a zero-size box that ckanext-spatial indexed, as for a Point."""
+    bounds = [pkg_dict.get(key) for key in ("minx", "maxx", "miny", "maxy")]
+    if any(not isinstance(value, (int, float)) for value in bounds):
+        return
+    minx, maxx, miny, maxy = bounds
+    if maxx - minx >= 2 * POINT_HALF_WIDTH or maxy - miny >= 2 * POINT_HALF_WIDTH:
+        return
+    pkg_dict["minx"] = minx - POINT_HALF_WIDTH
+    pkg_dict["maxx"] = maxx + POINT_HALF_WIDTH
+    pkg_dict["miny"] = miny - POINT_HALF_WIDTH
+    pkg_dict["maxy"] = maxy + POINT_HALF_WIDTH
+    pkg_dict["bbox_area"] = (pkg_dict["maxx"] - pkg_dict["minx"]) * (
+        pkg_dict["maxy"] - pkg_dict["miny"]
+    )
+
+
 def index_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Add the French-aware fields to the document sent to Solr.
 
@@ -107,7 +148,8 @@ def index_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     - folded copies of the title, description and tags go into ``text``,
       because the stock analyser stems before it folds accents, so that
       "ecoles" and "écoles" do not reach the same stem;
-    - themes, producer and frequency go into string fields for the facets.
+    - themes, producer and frequency go into string fields for the facets;
+    - the geometry is copied where ckanext-spatial looks for it.
     """
     title = pkg_dict.get("title") or pkg_dict.get("name") or ""
     pkg_dict["title_string"] = title_sort_key(title)
@@ -124,6 +166,17 @@ def index_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     pkg_dict["text"] = list(text) + [value for value in folded if value]
 
     _flatten_repeating_fields(pkg_dict)
+
+    # ckanext-spatial indexes ``spatial`` when ``extras_spatial`` is set.
+    # Plugins run in an order CKAN decides, so this hook handles both cases:
+    # before ckanext-spatial it rewrites the geometry, after it the box.
+    # The stored dataset is not changed: CKAN serialised it before the hooks.
+    geometry = pkg_dict.get("spatial") or pkg_dict.get("extras_spatial")
+    if geometry:
+        indexable = _indexable_geometry(geometry)
+        pkg_dict["spatial"] = indexable
+        pkg_dict["extras_spatial"] = indexable
+    _widen_point_box(pkg_dict)
 
     themes = _theme_codes(pkg_dict)
     if themes:
