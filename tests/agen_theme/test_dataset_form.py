@@ -162,3 +162,15 @@ class TestDatasetForm:
         model.Session.expire_all()
         after = model.Session.query(model.Package).filter_by(name=dataset["name"]).one()
         assert after.metadata_modified == modified
+
+    def test_duplicate_email_shown_in_form(self, app, sysadmin, dataset):
+        fields = replace_fields(
+            _edit_form(app, sysadmin, dataset["name"]), **{"contact-1-email": "accueil@agen.test"}
+        )
+
+        response = _submit(app, sysadmin, dataset["name"], fields)
+
+        assert response.status_code == 200
+        assert "figure deux fois" in response.body
+        stored = call_action("package_show", id=dataset["name"])["contact"]
+        assert stored[1]["email"] == "voirie@agen.test"
