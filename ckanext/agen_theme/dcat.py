@@ -2,8 +2,8 @@
 
 List it after ``euro_dcat_ap_3 euro_dcat_ap_scheming`` in
 ``ckanext.dcat.rdf.profiles``. Those profiles already map the fields whose
-names they know (``issued``, ``modified``, ``temporal_start``,
-``temporal_end``, ``spatial_text``, ``spatial``, ``contact``); this one
+names they know: ``issued``, ``modified``, ``temporal_start``,
+``temporal_end``, ``spatial_text``, ``spatial`` and ``contact``. This one
 rewrites what they get wrong for this schema:
 
 - themes and update frequency, stored as codes, become the URIs of the EU

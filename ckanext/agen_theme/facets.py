@@ -1,8 +1,8 @@
 """Facets of the dataset search and organisation pages, with French titles.
 
-Themes and update frequencies are stored as codes (``TRAN``, ``ANNUAL``);
-``translate_facet_labels`` replaces the codes in the search results with the
-choice labels of the dataset schema, in the user's language.
+Themes and update frequencies are stored as codes (``TRAN``, ``ANNUAL``).
+``translate_facet_labels`` shows them in the search results with the choice
+labels of the dataset schema, in the user's language.
 """
 from __future__ import annotations
 

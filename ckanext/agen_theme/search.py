@@ -193,7 +193,7 @@ def normalize_search_params(search_params: dict[str, Any]) -> dict[str, Any]:
     """Give the query and the filters the ASCII apostrophe, as the index has.
 
     A free-text query also loses its accents, because the stock analyser
-    stems "écoles" to "ecole" but "ecoles" to "ecol"; the folded copies
+    stems "écoles" to "ecole" but "ecoles" to "ecol". The folded copies
     that ``index_dataset`` adds to ``text`` match the accent-free stems.
     Case is kept, so that the operators AND, OR and NOT still work.
     """

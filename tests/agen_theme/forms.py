@@ -7,9 +7,9 @@ from bs4 import BeautifulSoup
 def form_fields(html: str, form_id: str) -> list[tuple[str, str]]:
     """Return the (name, value) pairs that submitting the form would send.
 
-    Text inputs, hidden inputs (the CSRF token among them), ticked boxes,
-    text areas and the selected option of each select are included, in
-    page order; buttons are not.
+    The pairs come in page order from text and hidden inputs (the CSRF
+    token among them), ticked boxes, text areas and each select's chosen
+    option. Buttons and file inputs are left out.
     """
     soup = BeautifulSoup(html, "html.parser")
     form = soup.find("form", id=form_id)
@@ -43,12 +43,12 @@ def replace_fields(
 
     A list value gives the field several values, like ticked boxes.
     """
-    kept = [(name, value) for name, value in fields if name not in values]
+    remaining = [(name, value) for name, value in fields if name not in values]
     for name, value in values.items():
         if value is None:
             continue
         if isinstance(value, list):
-            kept.extend((name, item) for item in value)
+            remaining.extend((name, item) for item in value)
         else:
-            kept.append((name, value))
-    return kept
+            remaining.append((name, value))
+    return remaining
