@@ -33,6 +33,9 @@ setup(
             "agen_map_view = ckanext.agen_theme.previews.plugin:AgenMapViewPlugin",
             "agen_chart_view = ckanext.agen_theme.previews.plugin:AgenChartViewPlugin",
         ],
+        "ckan.rdf.profiles": [
+            "agen_dcat_ap = ckanext.agen_theme.dcat:AgenDCATAPProfile",
+        ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
         ],

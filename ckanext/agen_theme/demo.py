@@ -38,6 +38,8 @@ class DemoResource:
     file: str
     name: str
     format: str
+    encoding: Optional[str] = None
+    delimiter: Optional[str] = None
 
 
 @dataclass
@@ -50,6 +52,17 @@ class DemoDataset:
     tags: list[str]
     spatial: Optional[list[float]]
     resources: list[DemoResource]
+    themes: list[str] = field(default_factory=list)
+    frequency: Optional[str] = None
+    producer_siret: Optional[str] = None
+    spatial_granularity: Optional[str] = None
+    spatial_text: Optional[str] = None
+    spatial_insee_code: Optional[str] = None
+    temporal_start: Optional[str] = None
+    temporal_end: Optional[str] = None
+    issued: Optional[str] = None
+    # The sources state no licence for any demo file.
+    license_id: str = "notspecified"
 
     def file_paths(self, data_dir: Path) -> list[Path]:
         return [data_dir / "data" / self.source / res.file for res in self.resources]
@@ -147,9 +160,21 @@ def _dataset_dict(dataset: DemoDataset, producer: str) -> dict[str, Any]:
         "notes": dataset.notes.strip(),
         "owner_org": dataset.organization,
         "tags": [{"name": tag} for tag in dataset.tags],
-        "license_id": "notspecified",
+        "license_id": dataset.license_id,
         "producer_name": producer,
+        "theme": dataset.themes,
     }
+    optional = {
+        "frequency": dataset.frequency,
+        "producer_siret": dataset.producer_siret,
+        "spatial_granularity": dataset.spatial_granularity,
+        "spatial_text": dataset.spatial_text,
+        "spatial_insee_code": dataset.spatial_insee_code,
+        "temporal_start": dataset.temporal_start,
+        "temporal_end": dataset.temporal_end,
+        "issued": dataset.issued,
+    }
+    data.update({key: value for key, value in optional.items() if value})
     if dataset.spatial:
         data["spatial"] = _bbox_polygon(dataset.spatial)
     return data
@@ -174,6 +199,8 @@ def _upload_resource(
             "package_id": package_id,
             "name": res.name,
             "format": res.format,
+            "encoding": res.encoding or "",
+            "delimiter": res.delimiter or "",
             "url": path.name,
             "upload": FileStorage(stream=handle, filename=path.name),
         }
@@ -190,7 +217,10 @@ def _sync_resources(
     synced = []
     for res, path in zip(dataset.resources, dataset.file_paths(data_dir)):
         existing = by_name.get(res.name)
-        if existing is not None and _resource_is_current(existing, path):
+        same_metadata = existing is not None and (
+            existing.get("encoding") or None, existing.get("delimiter") or None
+        ) == (res.encoding, res.delimiter)
+        if existing is not None and same_metadata and _resource_is_current(existing, path):
             report.resources_unchanged += 1
             synced.append(existing)
             continue

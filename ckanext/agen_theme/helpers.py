@@ -25,6 +25,8 @@ __all__ = [
     "agen_theme_info_pages_for_admin",
     "agen_theme_page_title",
     "agen_theme_page_html",
+    "agen_theme_default_spatial",
+    "agen_theme_spatial_maps_enabled",
 ]
 
 # The Solr field that contains a dataset's data-theme codes: the catalogue
@@ -172,3 +174,13 @@ def agen_theme_page_html(name: str) -> Markup:
     """Render the Markdown text of the information page ``name`` as safe HTML."""
     text = pages.page_markdown(pages.page_by_name(name))
     return Markup(tk.h.render_markdown(text))
+
+
+def agen_theme_default_spatial() -> str:
+    """Return the GeoJSON extent offered by default in the dataset form."""
+    return tk.config.get("ckanext.agen_theme.default_spatial")
+
+
+def agen_theme_spatial_maps_enabled() -> bool:
+    """Tell whether ckanext-spatial's map snippets and their helpers are loaded."""
+    return p.plugin_loaded("spatial_metadata") and p.plugin_loaded("spatial_query")

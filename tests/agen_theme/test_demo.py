@@ -134,3 +134,52 @@ def test_command_prints_a_summary(cli):
     assert result.exit_code == 0, result.output
     assert "Organisations: 8 created, 0 updated." in result.output
     assert "Datasets: 8 created, 0 updated" in result.output
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
+class TestDemoSchema:
+    def test_every_dataset_has_themes_and_frequency(self):
+        demo.load_demo(DEMO_DIR)
+
+        for name in EXPECTED_RESOURCES:
+            dataset = call_action("package_show", id=name)
+            assert dataset["theme"], name
+            assert dataset["frequency"], name
+            assert dataset["spatial_granularity"], name
+
+    def test_sirets_only_where_source_gives_one(self):
+        demo.load_demo(DEMO_DIR)
+
+        sirets = {
+            name: call_action("package_show", id=name).get("producer_siret")
+            for name in EXPECTED_RESOURCES
+        }
+
+        assert sirets["budget-montreuil-compte-administratif-2016"] == "21930048000015"
+        assert sirets["subventions-roques-2017"] == "21310458100011"
+        assert sirets["conventions-subventions-somme-2018"] == "22800001400016"
+        assert sirets["subventions-nievre-2016"] is None
+
+    def test_licence_not_specified_is_explained(self):
+        demo.load_demo(DEMO_DIR)
+
+        for name in EXPECTED_RESOURCES:
+            dataset = call_action("package_show", id=name)
+            assert dataset["license_id"] == "notspecified", name
+            assert "aucune licence" in dataset["notes"], name
+
+    def test_dates_stored_as_iso(self):
+        demo.load_demo(DEMO_DIR)
+
+        dataset = call_action("package_show", id="subventions-roques-2017")
+
+        assert dataset["temporal_start"] == "2017-01-01"
+        assert dataset["temporal_end"] == "2017-12-31"
+
+    def test_resources_carry_encoding(self):
+        demo.load_demo(DEMO_DIR)
+
+        dataset = call_action("package_show", id="conventions-subventions-somme-2018")
+
+        assert dataset["resources"][0]["encoding"] == "Windows-1252"
+        assert dataset["resources"][0]["delimiter"] == ";"
