@@ -183,3 +183,4 @@ class TestDemoSchema:
 
         assert dataset["resources"][0]["encoding"] == "Windows-1252"
         assert dataset["resources"][0]["delimiter"] == ";"
+

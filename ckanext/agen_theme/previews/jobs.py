@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import datapreview, uploader
 
@@ -34,8 +35,15 @@ def _site_context() -> dict[str, Any]:
 def set_status(resource_id: str, state: str, message: str = "", job_id: str = "") -> None:
     """Store the load state in the task status that xloader's page reads."""
     now = datetime.datetime.utcnow().isoformat()
+
+    # task_status_update commits and closes the session it is given. This
+    # runs inside xloader_submit, which CKAN may call while it commits a
+    # resource change, so the status gets a session of its own, as xloader's
+    # own status updates do.
+    context = _site_context()
+    context["session"] = model.meta.create_local_session()
     tk.get_action("task_status_update")(
-        _site_context(),
+        context,
         {
             "entity_id": resource_id,
             "entity_type": "resource",
