@@ -1,0 +1,281 @@
+"""The double-entry time ledger.
+
+Every movement of time is a transfer of exactly two entries that sum to
+zero, and each account row stores its balance. Writers follow one protocol
+so that the balance always equals the sum of the account's entries, even
+under concurrent settlements:
+
+1. lock the object being settled (the exchange or the member row) with
+   ``SELECT ... FOR UPDATE`` and check its state under that lock, so a
+   second confirmation waits and then sees the first one's result;
+2. lock both accounts with ``SELECT ... FOR UPDATE`` in ascending id order,
+   so two transfers touching the same accounts cannot deadlock;
+3. check the balance limits on the locked rows, insert the transfer and its
+   two entries, and update both balances, all in the caller's transaction.
+
+The functions here never commit: the calling action does.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any, Iterable, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+import ckan.plugins.toolkit as tk
+
+from .. import model as acc_model
+from ..helpers import accorderie_format_minutes
+
+__all__ = [
+    "lock_exchange",
+    "lock_member",
+    "lock_accounts",
+    "association_account",
+    "ensure_member_account",
+    "post_transfer",
+    "settle_exchange",
+    "credit_opening",
+    "audit",
+    "AUDIT_INVARIANTS",
+]
+
+log = logging.getLogger(__name__)
+
+
+def _utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def lock_exchange(session: Session, exchange_id: str) -> Optional[acc_model.Exchange]:
+    """Lock an exchange row and reload it, discarding any stale copy."""
+    return session.execute(
+        sa.select(acc_model.Exchange)
+        .where(acc_model.Exchange.id == exchange_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def lock_member(session: Session, member_id: str) -> Optional[acc_model.Member]:
+    """Lock a member row and reload it, discarding any stale copy."""
+    return session.execute(
+        sa.select(acc_model.Member)
+        .where(acc_model.Member.id == member_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def lock_accounts(session: Session, account_ids: Iterable[int]) -> dict[int, acc_model.Account]:
+    """Lock accounts in ascending id order and return them by id."""
+    rows = session.execute(
+        sa.select(acc_model.Account)
+        .where(acc_model.Account.id.in_(sorted(set(account_ids))))
+        .order_by(acc_model.Account.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalars().all()
+    return {row.id: row for row in rows}
+
+
+def association_account(session: Session, accorderie_id: str) -> acc_model.Account:
+    """Return the association's account of an accorderie."""
+    return session.execute(
+        sa.select(acc_model.Account).where(
+            acc_model.Account.accorderie_id == accorderie_id,
+            acc_model.Account.member_id.is_(None),
+        )
+    ).scalar_one()
+
+
+def ensure_member_account(session: Session, member: acc_model.Member) -> acc_model.Account:
+    """Return the member's account, creating an empty one if missing."""
+    account = session.execute(
+        sa.select(acc_model.Account).where(acc_model.Account.member_id == member.id)
+    ).scalar_one_or_none()
+    if account is None:
+        account = acc_model.Account(
+            accorderie_id=member.accorderie_id, member_id=member.id, balance=0
+        )
+        session.add(account)
+        session.flush()
+    return account
+
+
+def post_transfer(
+    session: Session,
+    accorderie_id: str,
+    kind: str,
+    credited: acc_model.Account,
+    debited: acc_model.Account,
+    minutes: int,
+    exchange_id: Optional[str] = None,
+) -> acc_model.Transfer:
+    """Move ``minutes`` from ``debited`` to ``credited``.
+
+    The caller must hold the row locks of both accounts.
+    """
+    transfer = acc_model.Transfer(
+        accorderie_id=accorderie_id, kind=kind, exchange_id=exchange_id, created=_utcnow()
+    )
+    session.add(transfer)
+    session.flush()
+
+    session.add_all([
+        acc_model.Entry(transfer_id=transfer.id, account_id=credited.id, minutes=minutes),
+        acc_model.Entry(transfer_id=transfer.id, account_id=debited.id, minutes=-minutes),
+    ])
+    credited.balance += minutes
+    debited.balance -= minutes
+    session.flush()
+    return transfer
+
+
+def settle_exchange(
+    session: Session,
+    exchange: acc_model.Exchange,
+    accorderie: acc_model.Accorderie,
+    check_limits: bool = True,
+) -> acc_model.Transfer:
+    """Credit the provider and debit the receiver of a locked exchange.
+
+    :raises tk.ValidationError: when the receiver would go below the lowest
+        balance or the provider above the highest, saying by how much.
+    """
+    provider = ensure_member_account(session, session.get(acc_model.Member, exchange.provider_id))
+    receiver = ensure_member_account(session, session.get(acc_model.Member, exchange.receiver_id))
+    accounts = lock_accounts(session, [provider.id, receiver.id])
+    provider, receiver = accounts[provider.id], accounts[receiver.id]
+
+    if check_limits:
+        _check_limits(exchange.minutes, provider, receiver, accorderie)
+
+    transfer = post_transfer(
+        session, accorderie.id, "exchange", provider, receiver, exchange.minutes,
+        exchange_id=exchange.id,
+    )
+    exchange.state = "settled"
+    exchange.settled = _utcnow()
+    return transfer
+
+
+def _check_limits(
+    minutes: int,
+    provider: acc_model.Account,
+    receiver: acc_model.Account,
+    accorderie: acc_model.Accorderie,
+) -> None:
+    shortfall = accorderie.min_balance - (receiver.balance - minutes)
+    if shortfall > 0:
+        raise tk.ValidationError({"duration": [
+            tk._(
+                "The receiver's balance would fall {amount} below the lowest "
+                "balance allowed ({limit})."
+            ).format(
+                amount=accorderie_format_minutes(shortfall),
+                limit=accorderie_format_minutes(accorderie.min_balance),
+            )
+        ]})
+
+    excess = provider.balance + minutes - accorderie.max_balance
+    if excess > 0:
+        raise tk.ValidationError({"duration": [
+            tk._(
+                "The provider's balance would rise {amount} above the highest "
+                "balance allowed ({limit})."
+            ).format(
+                amount=accorderie_format_minutes(excess),
+                limit=accorderie_format_minutes(accorderie.max_balance),
+            )
+        ]})
+
+
+def credit_opening(
+    session: Session, member: acc_model.Member, accorderie: acc_model.Accorderie
+) -> Optional[acc_model.Transfer]:
+    """Transfer the opening credit from the association to a new member.
+
+    The caller must hold the lock of the member row, so that a member
+    approved twice at once is credited once.
+    """
+    account = ensure_member_account(session, member)
+    already = session.execute(
+        sa.select(sa.func.count())
+        .select_from(acc_model.Entry)
+        .join(acc_model.Transfer, acc_model.Transfer.id == acc_model.Entry.transfer_id)
+        .where(
+            acc_model.Entry.account_id == account.id,
+            acc_model.Transfer.kind == "opening_credit",
+        )
+    ).scalar_one()
+    if already or accorderie.opening_credit <= 0:
+        return None
+
+    association = association_account(session, accorderie.id)
+    accounts = lock_accounts(session, [account.id, association.id])
+    return post_transfer(
+        session, accorderie.id, "opening_credit",
+        accounts[account.id], accounts[association.id], accorderie.opening_credit,
+    )
+
+
+# Each query returns the ids that break one invariant of the ledger; a
+# sound ledger returns no rows.
+_AUDIT_QUERIES: dict[str, str] = {
+    "account_balance_differs_from_entries": """
+        SELECT a.id FROM accorderie_account a
+        LEFT JOIN (
+            SELECT account_id, sum(minutes) AS total
+            FROM accorderie_entry GROUP BY account_id
+        ) e ON e.account_id = a.id
+        WHERE a.balance <> coalesce(e.total, 0)
+    """,
+    "transfer_not_two_entries_summing_to_zero": """
+        SELECT t.id FROM accorderie_transfer t
+        LEFT JOIN (
+            SELECT transfer_id, count(*) AS n, sum(minutes) AS total
+            FROM accorderie_entry GROUP BY transfer_id
+        ) e ON e.transfer_id = t.id
+        WHERE coalesce(e.n, 0) <> 2 OR e.total <> 0
+    """,
+    "entry_in_another_accorderie": """
+        SELECT en.id FROM accorderie_entry en
+        JOIN accorderie_transfer t ON t.id = en.transfer_id
+        JOIN accorderie_account a ON a.id = en.account_id
+        WHERE a.accorderie_id <> t.accorderie_id
+    """,
+    "accorderie_does_not_sum_to_zero": """
+        SELECT accorderie_id FROM accorderie_account
+        GROUP BY accorderie_id HAVING sum(balance) <> 0
+    """,
+    "settled_exchange_without_one_transfer": """
+        SELECT x.id FROM accorderie_exchange x
+        LEFT JOIN accorderie_transfer t ON t.exchange_id = x.id
+        WHERE (x.state = 'settled') <> (t.id IS NOT NULL)
+    """,
+}
+
+
+AUDIT_INVARIANTS = tuple(_AUDIT_QUERIES)
+
+
+def audit(
+    session: Session, invariants: Iterable[str] = AUDIT_INVARIANTS, max_ids: int = 100
+) -> dict[str, Any]:
+    """Check invariants of the ledger and return the failures.
+
+    :returns: ``{"ok": bool, "failures": {invariant: [ids]}}``, with at most
+        ``max_ids`` ids listed per invariant.
+    """
+    failures: dict[str, list[Any]] = {}
+    for name in invariants:
+        query = _AUDIT_QUERIES[name]
+        # No ORDER BY or LIMIT in SQL: with them PostgreSQL picks ordered,
+        # fast-start plans that walk whole indexes when nothing fails.
+        ids = sorted(session.execute(sa.text(query)).scalars().all())
+        if ids:
+            failures[name] = [str(i) for i in ids[:max_ids]]
+    return {"ok": not failures, "failures": failures}

@@ -1,0 +1,226 @@
+"""Validators and converters of the accorderie plugin.
+
+Registered with ``tk.blanket.validators``, so schemas receive them by name
+through ``validator_args``.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, Iterable
+
+import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
+from ckan.lib.navl.dictization_functions import missing
+
+from .. import model as acc_model
+
+# parse_duration is not listed: it is a helper, not a validator.
+__all__ = [
+    "accorderie_duration",
+    "accorderie_default_hours",
+    "accorderie_settings_consistent",
+    "accorderie_minutes",
+    "accorderie_choice",
+    "accorderie_neighbourhood_list",
+    "accorderie_category_exists",
+    "accorderie_accorderie_id_exists",
+    "accorderie_date",
+]
+
+# "1h30", "1 h 30", "2h", "1h30min"
+_HOURS_MINUTES = re.compile(r"^(\d+)\s*h\s*(?:(\d{1,2})\s*(?:min|mn)?)?$", re.IGNORECASE)
+# "90 min", "90min", "90 mn"
+_MINUTES = re.compile(r"^(\d+)\s*(?:min|mn|minutes?)$", re.IGNORECASE)
+# "1,5", "1.5", "2": hours
+_DECIMAL_HOURS = re.compile(r"^(\d+(?:[.,]\d+)?)$")
+
+
+def parse_duration(value: Any) -> int:
+    """Parse a duration written by a person into whole minutes.
+
+    A bare number is hours, with a comma or a dot as decimal separator
+    (``1,5``); ``1h30``, ``1 h 30`` and ``90 min`` are also accepted.
+
+    :raises tk.Invalid: with a translated message when the value is not a
+        duration, is zero or negative, or is not a whole number of minutes.
+    """
+    if isinstance(value, bool):
+        raise tk.Invalid(_duration_format_message())
+    if isinstance(value, (int, float)):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise tk.Invalid(_duration_format_message())
+
+    if text.startswith("-"):
+        raise tk.Invalid(tk._("The duration must be more than zero."))
+
+    match = _HOURS_MINUTES.match(text)
+    if match:
+        hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+        if minutes >= 60:
+            raise tk.Invalid(
+                tk._("The minutes of a duration must be below 60, as in 1h30.")
+            )
+        total = hours * 60 + minutes
+    else:
+        total = _parse_minutes_or_hours(text)
+
+    if total <= 0:
+        raise tk.Invalid(tk._("The duration must be more than zero."))
+    return total
+
+
+def _parse_minutes_or_hours(text: str) -> int:
+    match = _MINUTES.match(text)
+    if match:
+        return int(match.group(1))
+
+    match = _DECIMAL_HOURS.match(text)
+    if not match:
+        raise tk.Invalid(_duration_format_message())
+    try:
+        minutes = Decimal(match.group(1).replace(",", ".")) * 60
+    except InvalidOperation:
+        raise tk.Invalid(_duration_format_message())
+    if minutes != minutes.to_integral_value():
+        raise tk.Invalid(tk._("The duration must be a whole number of minutes."))
+    return int(minutes)
+
+
+def _duration_format_message() -> str:
+    return tk._("The duration is not valid: write it as 1,5 or 1h30 or 90 min.")
+
+
+def accorderie_duration(value: Any, context: Context) -> int:
+    """Convert a duration such as ``1h30`` into minutes (see parse_duration)."""
+    return parse_duration(value)
+
+
+def accorderie_default_hours(option: str) -> Callable[..., None]:
+    """Return a validator that fills a missing setting, in minutes, from the
+    config ``option``, given in hours and read at call time."""
+
+    def validator(
+        key: FlattenKey,
+        data: FlattenDataDict,
+        errors: FlattenErrorDict,
+        context: Context,
+    ) -> None:
+        if data.get(key) in (None, "", missing):
+            data[key] = tk.config[option] * 60
+
+    return validator
+
+
+def accorderie_settings_consistent(
+    key: FlattenKey,
+    data: FlattenDataDict,
+    errors: FlattenErrorDict,
+    context: Context,
+) -> None:
+    """Check that the balance limits of an accorderie make sense together.
+
+    Runs after the fields are converted: the lowest balance may not exceed
+    zero nor the highest, and a new member's opening credit must fit.
+    """
+    low = data.get(("min_balance",))
+    high = data.get(("max_balance",))
+    credit = data.get(("opening_credit",))
+    if not all(isinstance(v, int) for v in (low, high, credit)):
+        return
+
+    if low > 0:
+        errors[("min_balance",)].append(
+            tk._("The lowest balance must be zero or less.")
+        )
+    if high < credit:
+        errors[("max_balance",)].append(
+            tk._("The highest balance must be at least the opening credit.")
+        )
+    if low > high:
+        errors[("min_balance",)].append(
+            tk._("The lowest balance must not exceed the highest balance.")
+        )
+
+
+def accorderie_minutes(value: Any, context: Context) -> int:
+    """Convert a whole number of minutes, which may be zero or negative."""
+    if isinstance(value, bool):
+        raise tk.Invalid(tk._("Enter a whole number of minutes."))
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise tk.Invalid(tk._("Enter a whole number of minutes."))
+
+
+def accorderie_choice(choices: Iterable[str]) -> Callable[[Any, Context], Any]:
+    """Return a validator that accepts only one of ``choices``."""
+    allowed = tuple(choices)
+
+    def validator(value: Any, context: Context) -> Any:
+        if value not in allowed:
+            raise tk.Invalid(
+                tk._("The value {value} is not allowed: choose one of {choices}.").format(
+                    value=value, choices=", ".join(allowed)
+                )
+            )
+        return value
+
+    return validator
+
+
+def accorderie_neighbourhood_list(value: Any, context: Context) -> list[str]:
+    """Convert a list, or a comma-separated string, into neighbourhood names."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise tk.Invalid(tk._("Give the neighbourhoods as a list of names."))
+    names = [v.strip() for v in value if v.strip()]
+    if len(set(names)) != len(names):
+        raise tk.Invalid(tk._("A neighbourhood is listed twice."))
+    return names
+
+
+def accorderie_category_exists(value: Any, context: Context) -> Any:
+    """Check that ``value`` is the id of a category."""
+    session = context["session"]
+    if session.get(acc_model.Category, value) is None:
+        raise tk.Invalid(
+            tk._("The category {value} does not exist.").format(value=value)
+        )
+    return value
+
+
+def accorderie_accorderie_id_exists(value: Any, context: Context) -> Any:
+    """Convert an accorderie's name or id into its id."""
+    session = context["session"]
+    accorderie = (
+        session.query(acc_model.Accorderie)
+        .filter(sa.or_(acc_model.Accorderie.id == value, acc_model.Accorderie.name == value))
+        .first()
+    )
+    if accorderie is None:
+        raise tk.Invalid(
+            tk._("The accorderie {value} does not exist.").format(value=value)
+        )
+    return accorderie.id
+
+
+def accorderie_date(value: Any, context: Context) -> Any:
+    """Convert an ISO 8601 date (YYYY-MM-DD) into a ``datetime.date``."""
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise tk.Invalid(
+            tk._("The date {value} is not valid: write it as YYYY-MM-DD.").format(
+                value=value
+            )
+        )

@@ -1,0 +1,133 @@
+"""`ckan accorderie` commands: audit, seed-categories and import."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckan.tests.helpers import call_action
+
+from ckanext.accorderie import model as acc_model
+from ckanext.accorderie.cli import DEFAULT_CATEGORIES, accorderie as accorderie_cli
+
+
+def test_audit_passes_on_clean_ledger(acc, cli):
+    accorderie = acc.accorderie()
+    acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    result = cli.invoke(accorderie_cli, ["audit"])
+
+    assert result.exit_code == 0, result.output
+    assert "Audit du grand livre réussi" in result.output
+
+
+def test_audit_fails_naming_account(acc, cli):
+    member = acc.member(acc.accorderie())
+    account_id = model.Session.query(acc_model.Account.id).filter_by(member_id=member["id"]).scalar()
+    model.Session.execute(
+        sa.update(acc_model.Account).where(acc_model.Account.id == account_id).values(balance=1)
+    )
+    model.Session.commit()
+    result = cli.invoke(accorderie_cli, ["audit"])
+
+    assert result.exit_code == 1
+    assert f"account_balance_differs_from_entries. Identifiants : {account_id}" in result.output
+    assert "accorderie_does_not_sum_to_zero" in result.output
+
+
+def test_audit_fails_on_unbalanced_transfer(acc, cli):
+    accorderie = acc.accorderie()
+    acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    entry = model.Session.query(acc_model.Entry).order_by(acc_model.Entry.id.desc()).first()
+    entry.minutes += 1
+    model.Session.commit()
+    result = cli.invoke(accorderie_cli, ["audit"])
+
+    assert result.exit_code == 1
+    assert f"transfer_not_two_entries_summing_to_zero. Identifiants : {entry.transfer_id}" in result.output
+
+
+def test_seed_categories_once(with_plugins, clean_db, with_request_context, cli):
+    first = cli.invoke(accorderie_cli, ["seed-categories"])
+    second = cli.invoke(accorderie_cli, ["seed-categories"])
+
+    assert first.exit_code == 0, first.output
+    assert f"{len(DEFAULT_CATEGORIES)} catégories créées, 0 déjà présentes." in first.output
+    assert f"0 catégories créées, {len(DEFAULT_CATEGORIES)} déjà présentes." in second.output
+    labels = {c["id"]: (c["label_fr"], c["label_en"]) for c in call_action("accorderie_category_list")}
+    assert labels["gardening"] == ("Jardinage", "Gardening")
+
+
+MEMBERS_CSV = """username,fullname,email,phone,neighbourhood,state
+alice,Alice Martin,alice@example.org,0600000001,Centre,active
+bruno,Bruno Petit,bruno@example.org,,Pin,applicant
+"""
+SERVICES_CSV = """username,type,title,category,description,status
+alice,offer,Cours de cuisine,cooking,Recettes du Lot-et-Garonne,published
+alice,request,Aide au jardin,gardening,,draft
+"""
+
+
+@pytest.fixture
+def files(tmp_path):
+    def write(name, text):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+    return write
+
+
+def _counts():
+    return (
+        model.Session.query(acc_model.Member).count(),
+        model.Session.query(acc_model.Service).count(),
+    )
+
+
+def test_import_valid_files(acc, cli, files):
+    accorderie = acc.accorderie(name="agen")
+    result = cli.invoke(accorderie_cli, [
+        "import", "agen", "--members", files("m.csv", MEMBERS_CSV), "--services", files("s.csv", SERVICES_CSV),
+    ])
+
+    assert result.exit_code == 0, result.output
+    assert _counts() == (2, 2)
+    alice = model.Session.query(acc_model.Member).filter_by(number=1).one()
+    assert alice.state == "active"
+    assert call_action("accorderie_member_balance", id=alice.id)["balance"] == accorderie["opening_credit"]
+
+
+def test_import_with_errors_imports_nothing(acc, cli, files):
+    acc.accorderie(name="agen")
+    bad_members = MEMBERS_CSV + "carla,Carla,not-an-address,,Centre,active\n"
+    bad_services = SERVICES_CSV + "alice,offer,Vélo,cycling,,published\n"
+    result = cli.invoke(accorderie_cli, [
+        "import", "agen", "--members", files("m.csv", bad_members), "--services", files("s.csv", bad_services),
+    ])
+
+    assert result.exit_code == 1
+    assert "m.csv, ligne 4 : email : l'adresse électronique n'est pas valide." in result.output
+    assert "s.csv, ligne 4 : category : la catégorie cycling n'existe pas." in result.output
+    assert "Rien n'a été importé" in result.output
+    assert _counts() == (0, 0)
+
+
+def test_import_skip_errors_keeps_valid_rows(acc, cli, files):
+    acc.accorderie(name="agen")
+    bad_services = SERVICES_CSV + "bruno,offer,Vélo,diy,,published\n"
+    result = cli.invoke(accorderie_cli, [
+        "import", "agen", "--skip-errors",
+        "--members", files("m.csv", MEMBERS_CSV), "--services", files("s.csv", bad_services),
+    ])
+
+    assert result.exit_code == 1
+    assert "s.csv, ligne 4 : username : bruno n'est pas membre actif de cette accorderie." in result.output
+    assert _counts() == (2, 2)
+
+
+def test_import_missing_column_refused(acc, cli, files):
+    acc.accorderie(name="agen")
+    result = cli.invoke(accorderie_cli, ["import", "agen", "--members", files("m.csv", "username,email\nx,x@y.z\n")])
+
+    assert result.exit_code != 0
+    assert "fullname" in result.output
+    assert _counts() == (0, 0)

@@ -1,0 +1,87 @@
+"""The plugin's Alembic migrations: upgrade, repeat, downgrade, upgrade."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckan.cli.cli import ckan as ckan_cli
+
+HEAD = "a1c0e0000004"
+TABLES = {
+    "accorderie_accorderie", "accorderie_member", "accorderie_category",
+    "accorderie_service", "accorderie_exchange", "accorderie_account",
+    "accorderie_transfer", "accorderie_entry",
+}
+
+
+def _db(cli, *args):
+    result = cli.invoke(ckan_cli, ["db", *args, "-p", "accorderie"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _tables():
+    model.Session.remove()
+    names = set(sa.inspect(model.meta.engine).get_table_names())
+    return {n for n in names if n.startswith("accorderie_")} - {"accorderie_alembic_version"}
+
+
+def _scalar(sql):
+    with model.meta.engine.connect() as connection:
+        return connection.execute(sa.text(sql)).scalar()
+
+
+def _version():
+    return _scalar("SELECT version_num FROM accorderie_alembic_version")
+
+
+def _search_config_exists():
+    return _scalar("SELECT count(*) FROM pg_ts_config WHERE cfgname = 'accorderie_fr'") == 1
+
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+
+
+def test_downgrade_removes_everything(cli):
+    _db(cli, "downgrade", "-v", "base")
+
+    assert _tables() == set()
+    assert _version() is None
+    assert not _search_config_exists()
+
+
+def test_upgrade_on_empty_database(cli):
+    _db(cli, "downgrade", "-v", "base")
+    _db(cli, "upgrade")
+
+    assert _tables() == TABLES
+    assert _version() == HEAD
+    assert _search_config_exists()
+
+
+def test_upgrade_twice_is_noop(cli):
+    with model.meta.engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO accorderie_category (id, label_fr, label_en) VALUES ('diy', 'Bricolage', 'DIY')"
+        ))
+    _db(cli, "upgrade")
+    _db(cli, "upgrade")
+
+    assert _version() == HEAD
+    assert _scalar("SELECT count(*) FROM accorderie_category") == 1
+
+
+def test_downgrade_then_upgrade_again(cli):
+    _db(cli, "downgrade", "-v", "base")
+    _db(cli, "upgrade")
+    _db(cli, "downgrade", "-v", "a1c0e0000002")
+
+    columns = {c["name"] for c in sa.inspect(model.meta.engine).get_columns("accorderie_service")}
+    assert "search_vector" not in columns
+
+    _db(cli, "upgrade")
+    assert _version() == HEAD
+    assert _scalar(
+        "SELECT count(*) FROM pg_indexes WHERE indexname = 'accorderie_service_search_idx'"
+    ) == 1
