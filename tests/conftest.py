@@ -11,12 +11,12 @@ import ckan.plugins as p
 
 # Plugins whose Alembic migrations every clean database needs. `ckan db init`
 # runs none of them.
-MIGRATED_PLUGINS = ("activity", "accorderie")
+MIGRATED_PLUGINS = ("activity", "accorderie", "tracking")
 
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
-    """Reset the database, then apply the migrations of activity and accorderie."""
+    """Reset the database, then apply the migrations of MIGRATED_PLUGINS."""
     reset_db()
 
     # `ckan db upgrade -p NAME` finds a plugin's migrations only while the
