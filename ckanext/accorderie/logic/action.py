@@ -36,6 +36,7 @@ __all__ = [
     "accorderie_category_create",
     "accorderie_member_apply",
     "accorderie_member_approve",
+    "accorderie_member_decline",
     "accorderie_member_show",
     "accorderie_member_list",
     "accorderie_member_update",
@@ -44,6 +45,7 @@ __all__ = [
     "accorderie_member_balance",
     "accorderie_member_export",
     "accorderie_member_erase",
+    "accorderie_membership_list",
     "accorderie_service_create",
     "accorderie_service_show",
     "accorderie_service_list",
@@ -397,6 +399,38 @@ def accorderie_member_apply(context: Context, data_dict: DataDict) -> ActionResu
     return dz.member_dictize(member, model.User.get(user_id), "self")
 
 
+@tk.side_effect_free
+def accorderie_membership_list(context: Context, data_dict: DataDict) -> ActionResult.Any:
+    """List the caller's own member rows, in every accorderie and state.
+
+    Any logged-in user may call it; the pages use it to know whether the
+    visitor is an applicant, a member or staff of an accorderie.
+
+    :returns: the caller's members, as the member sees them, each with the
+        ``accorderie_name`` of its accorderie
+    :rtype: list of dicts
+    """
+    tk.check_access("accorderie_membership_list", context, data_dict)
+    _validate(data_dict, acc_schema.membership_list_schema(), context)
+    viewer = get_viewer(context)
+    if viewer.user_id is None:
+        return []
+
+    rows = session_of(context).execute(
+        sa.select(acc_model.Member, acc_model.Accorderie.name, model.User)
+        .join(acc_model.Accorderie, acc_model.Accorderie.id == acc_model.Member.accorderie_id)
+        .join(model.User, model.User.id == acc_model.Member.user_id)
+        .where(acc_model.Member.user_id == viewer.user_id)
+        .order_by(acc_model.Accorderie.name)
+    ).all()
+    results = []
+    for member, accorderie_name, user in rows:
+        result = dz.member_dictize(member, user, "self")
+        result["accorderie_name"] = accorderie_name
+        results.append(result)
+    return results
+
+
 def _applicant_user_id(viewer: Viewer, requested: Any) -> str:
     if not requested:
         if viewer.user_id is None:
@@ -409,6 +443,18 @@ def _applicant_user_id(viewer: Viewer, requested: Any) -> str:
     if user.id != viewer.user_id and not viewer.sysadmin:
         raise tk.NotAuthorized(tk._("Only sysadmins may apply on behalf of another user."))
     return user.id
+
+
+def _lock_applicant(session: Any, member_id: str) -> acc_model.Member:
+    """Lock a member row for a decision on the application."""
+    member = ledger.lock_member(session, member_id)
+    if member is None:
+        raise tk.ObjectNotFound(tk._("{field}: {value} was not found.").format(field="id", value=member_id))
+    if member.state != "applicant":
+        raise tk.ValidationError({"id": [
+            tk._("This member is not an applicant: their state is {state}.").format(state=member.state)
+        ]})
+    return member
 
 
 def accorderie_member_approve(context: Context, data_dict: DataDict) -> ActionResult.Any:
@@ -430,13 +476,7 @@ def accorderie_member_approve(context: Context, data_dict: DataDict) -> ActionRe
     data = _validate(data_dict, acc_schema.member_approve_schema(), context)
     session = session_of(context)
 
-    member = ledger.lock_member(session, data["id"])
-    if member is None:
-        raise tk.ObjectNotFound(tk._("{field}: {value} was not found.").format(field="id", value=data["id"]))
-    if member.state != "applicant":
-        raise tk.ValidationError({"id": [
-            tk._("This member is not an applicant: their state is {state}.").format(state=member.state)
-        ]})
+    member = _lock_applicant(session, data["id"])
 
     accorderie = session.get(acc_model.Accorderie, member.accorderie_id)
     member.state = "active"
@@ -446,6 +486,31 @@ def accorderie_member_approve(context: Context, data_dict: DataDict) -> ActionRe
     _commit(context)
 
     log.info("Member %s of accorderie %s approved", member.id, accorderie.id)
+    return dz.member_dictize(member, model.User.get(member.user_id) if member.user_id else None, "staff")
+
+
+def accorderie_member_decline(context: Context, data_dict: DataDict) -> ActionResult.Any:
+    """Decline an application: the applicant's state becomes ``left``.
+
+    Staff of the accorderie and sysadmins may call it. The reason is not
+    stored; the pages send it to the applicant by e-mail.
+
+    :param id: the member's id
+    :type id: string
+    :param reason: why the application is declined
+    :type reason: string
+    :returns: the member, as staff see it
+    :rtype: dict
+    """
+    tk.check_access("accorderie_member_decline", context, data_dict)
+    data = _validate(data_dict, acc_schema.member_decline_schema(), context)
+    session = session_of(context)
+
+    member = _lock_applicant(session, data["id"])
+    member.state = "left"
+    _commit(context)
+
+    log.info("Application %s to accorderie %s declined", member.id, member.accorderie_id)
     return dz.member_dictize(member, model.User.get(member.user_id) if member.user_id else None, "staff")
 
 

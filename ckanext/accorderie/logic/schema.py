@@ -18,7 +18,9 @@ __all__ = [
     "member_apply_schema",
     "member_update_schema",
     "member_patch_schema",
+    "membership_list_schema",
     "member_approve_schema",
+    "member_decline_schema",
     "member_list_schema",
     "member_statement_schema",
     "service_create_schema",
@@ -156,6 +158,12 @@ def member_patch_schema() -> Schema:
 
 
 @validator_args
+def membership_list_schema() -> Schema:
+    """The caller's memberships take no parameter."""
+    return {}
+
+
+@validator_args
 def member_approve_schema(
     not_empty: Validator,
     ignore_missing: Validator,
@@ -166,6 +174,11 @@ def member_approve_schema(
         "id": [not_empty, unicode_safe],
         "orientation_date": [ignore_missing, accorderie_date],
     }
+
+
+@validator_args
+def member_decline_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe], "reason": [not_empty, unicode_safe]}
 
 
 def _pagination(

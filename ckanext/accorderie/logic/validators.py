@@ -213,14 +213,23 @@ def accorderie_accorderie_id_exists(value: Any, context: Context) -> Any:
 
 
 def accorderie_date(value: Any, context: Context) -> Any:
-    """Convert an ISO 8601 date (YYYY-MM-DD) into a ``datetime.date``."""
+    """Convert a date into a ``datetime.date``: ISO 8601 (YYYY-MM-DD) or
+    the French way, DD/MM/YYYY (also with ``-`` or ``.``)."""
     if isinstance(value, datetime.date):
         return value
+    text = str(value).strip()
     try:
-        return datetime.date.fromisoformat(str(value).strip())
+        return datetime.date.fromisoformat(text)
     except ValueError:
-        raise tk.Invalid(
-            tk._("The date {value} is not valid: write it as YYYY-MM-DD.").format(
-                value=value
-            )
+        pass
+    parts = re.split(r"[/.-]", text)
+    if len(parts) == 3 and all(part.isdigit() for part in parts) and len(parts[2]) == 4:
+        try:
+            return datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            pass
+    raise tk.Invalid(
+        tk._("The date {value} is not valid: write it as DD/MM/YYYY or YYYY-MM-DD.").format(
+            value=value
         )
+    )
