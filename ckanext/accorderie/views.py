@@ -34,8 +34,15 @@ CHART_ENTRIES = 100
 # Shared steps
 
 
+def _user_name() -> str:
+    """Return the visitor's user name, or "" for anonymous visitors."""
+    if tk.current_user.is_authenticated:
+        return tk.current_user.name  # type: ignore[union-attr]
+    return ""
+
+
 def _context() -> Context:
-    return {"user": tk.g.user or ""}  # type: ignore[typeddict-item]
+    return {"user": _user_name()}  # type: ignore[typeddict-item]
 
 
 def _call(action: str, data_dict: dict[str, Any]) -> Any:
@@ -56,14 +63,14 @@ def _load(action: str, data_dict: dict[str, Any]) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("This page does not exist."))
     except tk.NotAuthorized:
-        if not tk.g.user:
+        if not _user_name():
             abort(tk.redirect_to("user.login", came_from=tk.request.full_path))
         return tk.abort(403, tk._("You are not allowed to see this page."))
 
 
 def _membership(accorderie_id: str) -> Optional[dict[str, Any]]:
     """Return the visitor's member row in the accorderie, if any."""
-    if not tk.g.user:
+    if not _user_name():
         return None
     for member in _call("accorderie_membership_list", {}):
         if member["accorderie_id"] == accorderie_id:
@@ -80,7 +87,7 @@ def _is_staff(member: Optional[dict[str, Any]]) -> bool:
 def _require_member(acc: dict[str, Any]) -> dict[str, Any]:
     """Return the visitor's active membership, or stop with a page that
     says what to do."""
-    if not tk.g.user:
+    if not _user_name():
         tk.abort(403, tk._("Log in to use this page."))
     member = _membership(acc["id"])
     if member is None or member["state"] != "active":
@@ -210,7 +217,7 @@ def service(service_id: str) -> Any:
 @accorderie.route("/<name>/apply", methods=["GET", "POST"])
 def apply(name: str) -> Any:
     acc = _accorderie(name)
-    if not tk.g.user:
+    if not _user_name():
         return tk.redirect_to("user.login", came_from=tk.request.full_path)
     if _membership(acc["id"]) is not None:
         return tk.redirect_to("accorderie.account", name=name)
@@ -450,7 +457,7 @@ def _statement_page(acc: dict[str, Any], member_id: str, endpoint: str, **url_ar
 @accorderie.route("/<name>/account")
 def account(name: str) -> Any:
     acc = _accorderie(name)
-    if not tk.g.user:
+    if not _user_name():
         return tk.redirect_to("user.login", came_from=tk.request.full_path)
     me = _membership(acc["id"])
     if me is None or me["state"] != "active":

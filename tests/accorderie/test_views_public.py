@@ -20,6 +20,11 @@ def _service(member, **fields):
 
 
 @pytest.fixture
+def acc(web_acc):
+    return web_acc
+
+
+@pytest.fixture
 def agen(acc):
     return acc.accorderie(name="agen", title="Accorderie d'Agen")
 

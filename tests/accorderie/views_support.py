@@ -29,9 +29,12 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
-def log_in(app: Any, user: dict[str, Any], password: str) -> None:
-    """Log ``user`` in through the login form, keeping the session cookie."""
-    page = app.get("/user/login")
-    app.post("/user/login", data={
-        "login": user["name"], "password": password, "_csrf_token": csrf_token(page.body),
+def log_in(app: Any, user: dict[str, Any], password: str) -> Any:
+    """Log ``user`` in through the login form; return the test client that
+    keeps the session cookie, as a browser does."""
+    client = app.test_client()
+    page = client.get("/user/login")
+    client.post("/user/login", data={
+        "login": user["name"], "password": password, "_csrf_token": csrf_token(page.text),
     })
+    return client
