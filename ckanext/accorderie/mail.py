@@ -48,6 +48,8 @@ def _send(member: dict[str, Any], subject: Any, body: Any) -> None:
     if address is None:
         log.debug("Member %s has no e-mail address; no mail sent", member["id"])
         return
+    # NOTE: CKAN stores no language per user, so every mail is written in
+    # the portal's default language, not in the language of each member.
     with force_locale(tk.config.get("ckan.locale_default") or "fr"):
         subject_text, body_text = subject(), body()
     try:

@@ -441,10 +441,12 @@ def balance_points(balance: int, entries: list[dict[str, Any]]) -> list[dict[str
     return list(reversed(points))
 
 
-def _statement_page(acc: dict[str, Any], member_id: str, endpoint: str, **url_args: Any) -> dict[str, Any]:
+def _statement_page(statement_of: str, endpoint: str, **url_args: Any) -> dict[str, Any]:
+    """Return a page of the statement of member ``statement_of`` and its
+    pager, whose links go to ``endpoint``."""
     number = _page_number()
     statement = _call("accorderie_member_statement", {
-        "id": member_id, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE,
+        "id": statement_of, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE,
     })
     pager = Page(
         collection=statement["entries"], page=number, item_count=statement["count"],
@@ -476,7 +478,7 @@ def account(name: str) -> Any:
         waiting=[e for e in pending if e["recorded_by_id"] == me["id"]],
         points=balance_points(chart["balance"], chart["entries"]),
         own_services=own_services,
-        **_statement_page(acc, me["id"], "accorderie.account", name=name),
+        **_statement_page(me["id"], "accorderie.account", name=name),
     )
 
 
@@ -574,7 +576,7 @@ def staff_member(name: str, member_id: str) -> Any:
         return tk.redirect_to("accorderie.staff_member", name=name, member_id=member_id)
     return _render(
         "accorderie/staff_member.html", acc, member=member,
-        **_statement_page(acc, member_id, "accorderie.staff_member", name=name, member_id=member_id),
+        **_statement_page(member_id, "accorderie.staff_member", name=name, member_id=member_id),
     )
 
 
