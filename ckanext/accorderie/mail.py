@@ -54,8 +54,8 @@ def _send(member: dict[str, Any], subject: Any, body: Any) -> None:
         subject_text, body_text = subject(), body()
     try:
         mailer.mail_recipient(address[0], address[1], subject_text, body_text)
-    except mailer.MailerException:
-        log.warning("The mail %r to member %s could not be sent", subject_text, member["id"])
+    except mailer.MailerException as error:
+        log.warning("Sending the mail %r to member %s failed: %s", subject_text, member["id"], error)
 
 
 def _account_url(acc: dict[str, Any]) -> str:
@@ -102,7 +102,8 @@ def exchange_waiting(acc: dict[str, Any], exchange: dict[str, Any]) -> None:
         else exchange["provider_id"]
     )
     if exchange["recorded_on_behalf"]:
-        # Staff recorded it and usually confirm it too; nobody waits.
+        # Staff confirm what they record on behalf of a member, so no
+        # member is asked.
         return
     _send(
         _trusted_member(other_id),

@@ -85,8 +85,8 @@ def _is_staff(member: Optional[dict[str, Any]]) -> bool:
 
 
 def _require_member(acc: dict[str, Any]) -> dict[str, Any]:
-    """Return the visitor's active membership, or stop with a page that
-    says what to do."""
+    """Return the visitor's active membership, or abort with a 403 page
+    that explains who may use the page."""
     if not _user_name():
         tk.abort(403, tk._("Log in to use this page."))
     member = _membership(acc["id"])
@@ -135,7 +135,7 @@ def _categories() -> list[dict[str, Any]]:
 
 
 def _member_choices(acc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The active members, for the lists of parties of an exchange."""
+    """Return the active members, the choices of the parties of an exchange."""
     limit = tk.config.get("ckanext.accorderie.list_limit_max")
     # NOTE: past list_limit_max active members, the lists show the first
     # ones by number only; a search field would then be needed.
