@@ -72,7 +72,10 @@ def _membership(accorderie_id: str) -> Optional[dict[str, Any]]:
     """Return the visitor's member row in the accorderie, if any."""
     if not _user_name():
         return None
-    for member in _call("accorderie_membership_list", {}):
+    # Read once per request: the view and the page's menu both need it.
+    if "accorderie_memberships" not in tk.g:
+        tk.g.accorderie_memberships = _call("accorderie_membership_list", {})
+    for member in tk.g.accorderie_memberships:
         if member["accorderie_id"] == accorderie_id:
             return member
     return None
@@ -441,13 +444,21 @@ def balance_points(balance: int, entries: list[dict[str, Any]]) -> list[dict[str
     return list(reversed(points))
 
 
-def _statement_page(statement_of: str, endpoint: str, **url_args: Any) -> dict[str, Any]:
+def _statement_page(
+    statement_of: str, endpoint: str, first_entries: Optional[dict[str, Any]] = None,
+    **url_args: Any,
+) -> dict[str, Any]:
     """Return a page of the statement of member ``statement_of`` and its
-    pager, whose links go to ``endpoint``."""
+    pager, whose links go to ``endpoint``. ``first_entries``, a statement
+    already read from its newest entry, spares reading the first page."""
     number = _page_number()
-    statement = _call("accorderie_member_statement", {
-        "id": statement_of, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE,
-    })
+    if first_entries is not None and number == 1:
+        # The first page is the start of the entries read for the chart.
+        statement = {**first_entries, "entries": first_entries["entries"][:PAGE_SIZE]}
+    else:
+        statement = _call("accorderie_member_statement", {
+            "id": statement_of, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE,
+        })
     pager = Page(
         collection=statement["entries"], page=number, item_count=statement["count"],
         items_per_page=PAGE_SIZE, presliced_list=True,
@@ -478,7 +489,7 @@ def account(name: str) -> Any:
         waiting=[e for e in pending if e["recorded_by_id"] == me["id"]],
         points=balance_points(chart["balance"], chart["entries"]),
         own_services=own_services,
-        **_statement_page(me["id"], "accorderie.account", name=name),
+        **_statement_page(me["id"], "accorderie.account", first_entries=chart, name=name),
     )
 
 

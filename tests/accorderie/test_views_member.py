@@ -185,7 +185,7 @@ def test_record_bad_duration_named(app, pair):
 def test_record_without_other_named(app, pair):
     provider, _receiver = pair
 
-    body = app.post("/accorderie/agen/exchange/new", headers=provider["headers"], data={
+    body = app.post("/en/accorderie/agen/exchange/new", headers=provider["headers"], data={
         "direction": "gave", "other_id": "", "duration": "1", "exchange_date": "02/12/2026",
     }).body
 
@@ -242,7 +242,7 @@ def test_account_draws_chart(app, acc, pair):
 def test_account_of_applicant_explains(app, acc, agen):
     applicant = member_with_token(acc, agen, state="applicant")
 
-    body = app.get("/accorderie/agen/account", headers=applicant["headers"]).body
+    body = app.get("/en/accorderie/agen/account", headers=applicant["headers"]).body
 
     assert "Your application is being examined." in body
 
