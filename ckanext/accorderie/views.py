@@ -157,7 +157,7 @@ def _render(template: str, acc: dict[str, Any], **extra: Any) -> str:
 # Public pages
 
 
-@accorderie.route("/")
+@accorderie.route("", strict_slashes=False)
 def index() -> Any:
     accorderies = _call("accorderie_accorderie_list", {})
     if len(accorderies) == 1:

@@ -130,7 +130,7 @@ def _pages(web_acc, agen):
         description="Le **mercredi** après-midi.",
     )
     paths = [
-        "/accorderie/", "/accorderie/agen", "/accorderie/agen/services",
+        "/accorderie", "/accorderie/agen", "/accorderie/agen/services",
         f"/accorderie/service/{service['id']}", f"/accorderie/service/{service['id']}/edit",
         "/accorderie/agen/services/new", "/accorderie/agen/profile", "/accorderie/agen/account",
         "/accorderie/agen/exchange/new", "/accorderie/agen/account/delete",

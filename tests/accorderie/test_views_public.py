@@ -30,7 +30,7 @@ def agen(acc):
 
 
 def test_index_shows_the_only_accorderie(app, agen):
-    body = app.get("/accorderie/").body
+    body = app.get("/accorderie").body
 
     assert "Accorderie d&#39;Agen" in body or "Accorderie d'Agen" in body
     assert "/accorderie/agen/apply" in body
@@ -39,7 +39,7 @@ def test_index_shows_the_only_accorderie(app, agen):
 def test_theme_link_points_to_accorderie(app, agen):
     body = app.get("/").body
 
-    assert 'href="/accorderie/"' in body
+    assert 'href="/accorderie"' in body
 
 
 def test_home_lists_latest_offer(app, acc, agen):
