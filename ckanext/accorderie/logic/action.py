@@ -60,6 +60,7 @@ __all__ = [
     "accorderie_exchange_cancel",
     "accorderie_exchange_reverse",
     "accorderie_ledger_audit",
+    "accorderie_report_show",
     "user_delete",
 ]
 
@@ -1542,3 +1543,98 @@ def accorderie_ledger_audit(context: Context, data_dict: DataDict) -> ActionResu
         invariants=data.get("invariants") or ledger.AUDIT_INVARIANTS,
         max_ids=data["max_ids"],
     )
+
+
+@tk.side_effect_free
+def accorderie_report_show(context: Context, data_dict: DataDict) -> ActionResult.Any:
+    """Return the activity figures of an accorderie, for its staff.
+
+    Staff of the accorderie and sysadmins may call it. Hours are settled
+    exchanges counted on their exchange date; reversals count negatively,
+    so a corrected exchange adds nothing.
+
+    :param accorderie_id: the id or name of the accorderie
+    :type accorderie_id: string
+    :param months: how many months back, the current one included
+        (optional, default: 12)
+    :type months: int
+    :returns: ``{"minutes_by_month": [{"month": "YYYY-MM", "minutes"}],
+        "minutes_by_category": [{"category_id", "minutes"}],
+        "members_by_state": {state: count}, "active_members": count of
+        members in an exchange of the period, "unanswered": published
+        services that no exchange names, oldest first, at most 50,
+        "unanswered_count"}``
+    :rtype: dict
+    """
+    data = _validate(data_dict, acc_schema.report_show_schema(), context)
+    tk.check_access("accorderie_report_show", context, data)
+    session = session_of(context)
+    exchange, service = acc_model.Exchange, acc_model.Service
+
+    today = datetime.date.today()
+    month_index = today.year * 12 + today.month - 1 - (data["months"] - 1)
+    first_month = datetime.date(month_index // 12, month_index % 12 + 1, 1)
+    settled = sa.and_(
+        exchange.accorderie_id == data["accorderie_id"],
+        exchange.state == "settled",
+        exchange.exchange_date >= first_month,
+    )
+    # A reversal swaps the parties of the exchange it corrects.
+    signed_minutes = sa.case((exchange.reverses_id.is_(None), exchange.minutes), else_=-exchange.minutes)
+
+    month = sa.func.to_char(exchange.exchange_date, "YYYY-MM")
+    by_month = session.execute(
+        sa.select(month, sa.func.sum(signed_minutes)).where(settled).group_by(month).order_by(month)
+    ).all()
+
+    original = aliased(acc_model.Exchange)
+    category = sa.func.coalesce(service.category_id, "")
+    by_category = session.execute(
+        sa.select(category, sa.func.sum(signed_minutes))
+        .select_from(exchange)
+        .outerjoin(original, original.id == exchange.reverses_id)
+        .outerjoin(service, service.id == sa.func.coalesce(original.service_id, exchange.service_id))
+        .where(settled)
+        .group_by(category)
+        .order_by(sa.func.sum(signed_minutes).desc())
+    ).all()
+
+    parties = sa.union(
+        sa.select(exchange.provider_id.label("member_id")).where(settled),
+        sa.select(exchange.receiver_id.label("member_id")).where(settled),
+    ).subquery()
+    active_members = session.execute(sa.select(sa.func.count()).select_from(parties)).scalar_one()
+
+    states = session.execute(
+        sa.select(acc_model.Member.state, sa.func.count())
+        .where(acc_model.Member.accorderie_id == data["accorderie_id"])
+        .group_by(acc_model.Member.state)
+    ).all()
+
+    named = sa.select(exchange.id).where(exchange.service_id == service.id, exchange.state != "cancelled")
+    unanswered = (
+        sa.select(service, sa.func.count().over().label("total"))
+        .where(
+            service.accorderie_id == data["accorderie_id"],
+            service.status == "published",
+            ~sa.exists(named),
+        )
+        .order_by(service.created)
+        .limit(50)
+    )
+    unanswered_rows = session.execute(unanswered).all()
+
+    return {
+        "accorderie_id": data["accorderie_id"],
+        "months": data["months"],
+        "minutes_by_month": [{"month": m, "minutes": int(total)} for m, total in by_month],
+        "minutes_by_category": [
+            {"category_id": c or None, "minutes": int(total)} for c, total in by_category
+        ],
+        "members_by_state": {state: count for state, count in states},
+        "active_members": active_members,
+        "unanswered": [
+            dz.service_dictize(row[0], None, None, "public") for row in unanswered_rows
+        ],
+        "unanswered_count": unanswered_rows[0].total if unanswered_rows else 0,
+    }

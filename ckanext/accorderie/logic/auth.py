@@ -48,6 +48,7 @@ __all__ = [
     "accorderie_exchange_cancel",
     "accorderie_exchange_reverse",
     "accorderie_ledger_audit",
+    "accorderie_report_show",
 ]
 
 T = TypeVar("T")
@@ -335,3 +336,8 @@ def accorderie_ledger_audit(context: Context, data_dict: DataDict) -> AuthResult
     return _refuse(tk._("Only sysadmins may audit the ledger."))
 
 
+
+
+def accorderie_report_show(context: Context, data_dict: DataDict) -> AuthResult:
+    accorderie = get_object(context, acc_model.Accorderie, {"id": (data_dict or {}).get("accorderie_id")})
+    return _staff_only(context, accorderie.id)

@@ -31,6 +31,7 @@ __all__ = [
     "exchange_list_schema",
     "exchange_close_schema",
     "ledger_audit_schema",
+    "report_show_schema",
 ]
 
 
@@ -348,4 +349,19 @@ def ledger_audit_schema(
     return {
         "invariants": [ignore_missing, list_of_strings],
         "max_ids": [default(100), natural_number_validator],
+    }
+
+
+@validator_args
+def report_show_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    default: ValidatorFactory,
+    int_validator: Validator,
+    accorderie_accorderie_id_exists: Validator,
+    accorderie_months: Validator,
+) -> Schema:
+    return {
+        "accorderie_id": [not_empty, unicode_safe, accorderie_accorderie_id_exists],
+        "months": [default(12), int_validator, accorderie_months],
     }

@@ -20,6 +20,7 @@ from .. import model as acc_model
 
 # parse_duration is not listed: it is a helper, not a validator.
 __all__ = [
+    "accorderie_months",
     "accorderie_duration",
     "accorderie_default_hours",
     "accorderie_settings_consistent",
@@ -233,3 +234,10 @@ def accorderie_date(value: Any, context: Context) -> Any:
             value=value
         )
     )
+
+
+def accorderie_months(value: Any, context: Context) -> int:
+    """Check that a number of months is between 1 and 120."""
+    if not 1 <= int(value) <= 120:
+        raise tk.Invalid(tk._("The number of months must be between 1 and 120."))
+    return int(value)
