@@ -6,7 +6,9 @@ again with what was typed and the errors next to their fields.
 """
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 import logging
 from typing import Any, Callable, Optional
@@ -606,3 +608,110 @@ def staff_exchanges(name: str) -> Any:
 def staff_exchange_new(name: str) -> Any:
     acc = _accorderie(name)
     return _exchange_form(acc, _require_staff(acc), staff=True)
+
+
+# Reports, CSV exports and printable pages
+
+
+def _all_rows(action: str, data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """Read every row of a list action, page by page."""
+    limit = tk.config.get("ckanext.accorderie.list_limit_max")
+    rows: list[dict[str, Any]] = []
+    while True:
+        found = _call(action, {**data_dict, "limit": limit, "offset": len(rows)})
+        rows.extend(found["results"])
+        if not found["results"] or len(rows) >= found["count"]:
+            return rows
+
+
+def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> Response:
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(
+        output.getvalue(), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@accorderie.route("/<name>/staff/reports")
+def staff_reports(name: str) -> Any:
+    acc = _accorderie(name)
+    _require_staff(acc)
+    try:
+        months = int(tk.request.args.get("months", 12))
+    except ValueError:
+        months = 12
+    try:
+        report = _call("accorderie_report_show", {"accorderie_id": acc["id"], "months": months})
+    except tk.ValidationError:
+        report = _call("accorderie_report_show", {"accorderie_id": acc["id"]})
+    return _render("accorderie/staff_reports.html", acc, report=report, categories=_categories())
+
+
+@accorderie.route("/<name>/staff/members.csv")
+def staff_members_csv(name: str) -> Any:
+    acc = _accorderie(name)
+    _require_staff(acc)
+    members = _all_rows("accorderie_member_list", {"accorderie_id": acc["id"]})
+    fields = ["number", "display_name", "state", "role", "neighbourhood", "email", "phone",
+              "applied", "approved", "orientation_date"]
+    return _csv_response(
+        f"accorderie-{acc['name']}-members.csv", fields,
+        [[member.get(field) or "" for field in fields] for member in members],
+    )
+
+
+@accorderie.route("/<name>/staff/exchanges.csv")
+def staff_exchanges_csv(name: str) -> Any:
+    acc = _accorderie(name)
+    _require_staff(acc)
+    exchanges = _all_rows("accorderie_exchange_list", {"accorderie_id": acc["id"]})
+    fields = ["exchange_date", "provider_name", "receiver_name", "minutes", "state",
+              "recorded_on_behalf", "reverses_id", "service_id", "note", "id"]
+    return _csv_response(
+        f"accorderie-{acc['name']}-exchanges.csv", fields,
+        [["" if exchange.get(field) is None else exchange[field] for field in fields]
+         for exchange in exchanges],
+    )
+
+
+@accorderie.route("/<name>/print/services")
+def print_services(name: str) -> Any:
+    acc = _accorderie(name)
+    services = _all_rows("accorderie_service_list", {"accorderie_id": acc["id"]})
+    return _render(
+        "accorderie/print_services.html", acc, services=services, categories=_categories(),
+        today=datetime.date.today(),
+    )
+
+
+@accorderie.route("/<name>/staff/print/members")
+def print_members(name: str) -> Any:
+    acc = _accorderie(name)
+    _require_staff(acc)
+    members = _all_rows("accorderie_member_list", {"accorderie_id": acc["id"], "state": "active"})
+    return _render("accorderie/print_members.html", acc, members=members, today=datetime.date.today())
+
+
+@accorderie.route("/<name>/staff/print/members/<member_id>")
+def print_statement(name: str, member_id: str) -> Any:
+    acc = _accorderie(name)
+    _require_staff(acc)
+    member = _load("accorderie_member_show", {"id": member_id})
+    entries: list[dict[str, Any]] = []
+    balance = 0
+    while True:
+        statement = _call("accorderie_member_statement", {
+            "id": member_id, "limit": tk.config.get("ckanext.accorderie.list_limit_max"),
+            "offset": len(entries),
+        })
+        balance = statement["balance"]
+        entries.extend(statement["entries"])
+        if not statement["entries"] or len(entries) >= statement["count"]:
+            break
+    return _render(
+        "accorderie/print_statement.html", acc, member=member, balance=balance,
+        entries=entries, today=datetime.date.today(),
+    )

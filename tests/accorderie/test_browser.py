@@ -136,7 +136,9 @@ def _pages(web_acc, agen):
         "/accorderie/agen/exchange/new", "/accorderie/agen/account/delete",
         "/accorderie/agen/staff/applications", "/accorderie/agen/staff/members",
         f"/accorderie/agen/staff/members/{other['id']}", "/accorderie/agen/staff/exchanges",
-        "/accorderie/agen/staff/exchanges/new",
+        "/accorderie/agen/staff/exchanges/new", "/accorderie/agen/staff/reports",
+        "/accorderie/agen/print/services", "/accorderie/agen/staff/print/members",
+        f"/accorderie/agen/staff/print/members/{other['id']}",
     ]
     return staff_user, paths
 

@@ -230,3 +230,82 @@ def test_mail_exchange_settled_to_both(app, acc, agen, smtp):
 
     assert [m["Subject"] for m in smtp.to("donneur@example.org")] == ["Un échange est réglé"]
     assert [m["Subject"] for m in smtp.to("receveur@example.org")] == ["Un échange est réglé"]
+
+
+def test_reports_page_shows_hours(app, acc, agen, staff):
+    provider, receiver = acc.member(agen), acc.member(agen)
+    acc.exchange(provider, receiver, duration="2h")
+
+    body = app.get("/en/accorderie/agen/staff/reports", headers=staff["headers"],
+                   query_string={"months": 120}).body
+
+    assert "<th scope=\"row\">2026-11</th>" in body
+    assert "2 h" in body
+    assert "2 members took part in an exchange in the last 120 months." in body
+
+
+def test_reports_refused_to_members(app, acc, agen):
+    member = member_with_token(acc, agen)
+
+    app.get("/accorderie/agen/staff/reports", headers=member["headers"], status=403)
+
+
+def test_members_csv_lists_members(app, acc, agen, staff):
+    member = acc.member(agen, phone="0553000000")
+
+    response = app.get("/accorderie/agen/staff/members.csv", headers=staff["headers"])
+
+    lines = response.body.splitlines()
+    assert lines[0].startswith("number,display_name,state")
+    assert any(line.startswith(f"{member['number']},") and "0553000000" in line for line in lines)
+    assert len(lines) == 3
+
+
+def test_exchanges_csv_lists_exchanges(app, acc, agen, staff):
+    provider, receiver = acc.member(agen), acc.member(agen)
+    acc.exchange(provider, receiver, duration="1h30")
+
+    lines = app.get("/accorderie/agen/staff/exchanges.csv", headers=staff["headers"]).body.splitlines()
+
+    assert len(lines) == 2
+    assert lines[1].startswith("2026-11-30,") and ",90,settled," in lines[1]
+
+
+def test_members_csv_refused_to_members(app, acc, agen):
+    member = member_with_token(acc, agen)
+
+    app.get("/accorderie/agen/staff/members.csv", headers=member["headers"], status=403)
+
+
+def test_print_services_public_without_names(app, acc, agen):
+    member = acc.member(agen)
+    call_action(
+        "accorderie_service_create", context=as_user(member["user"]), member_id=member["id"],
+        type="request", title="Covoiturage vers Bordeaux", category_id="transport", status="published",
+    )
+
+    body = app.get("/accorderie/agen/print/services").body
+
+    assert "Covoiturage vers Bordeaux" in body
+    assert member["display_name"] not in body
+
+
+def test_print_statement_lists_entries(app, acc, agen, staff):
+    provider, receiver = acc.member(agen), acc.member(agen)
+    acc.exchange(provider, receiver, duration="45 min")
+
+    body = app.get(f"/en/accorderie/agen/staff/print/members/{receiver['id']}", headers=staff["headers"]).body
+
+    assert "Opening credit" in body
+    assert "-45 min" in body
+    assert "14 h 15" in body
+
+
+def test_print_members_lists_active(app, acc, agen, staff):
+    active = acc.member(agen)
+    applicant = acc.member(agen, state="applicant")
+
+    body = app.get("/accorderie/agen/staff/print/members", headers=staff["headers"]).body
+
+    assert active["display_name"] in body
+    assert applicant["display_name"] not in body
