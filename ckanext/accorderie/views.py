@@ -563,8 +563,9 @@ def staff_members(name: str) -> Any:
     acc = _accorderie(name)
     _require_staff(acc)
     state = tk.request.args.get("state", "")
+    text = tk.request.args.get("q", "").strip()
     number = _page_number()
-    query = {"state": state} if state else {}
+    query = {key: value for key, value in (("state", state), ("q", text)) if value}
     found = _call("accorderie_member_list", {
         "accorderie_id": acc["id"], "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE, **query,
     })
@@ -573,9 +574,8 @@ def staff_members(name: str) -> Any:
         items_per_page=PAGE_SIZE, presliced_list=True,
         url=lambda q=None, page=1: tk.h.url_for("accorderie.staff_members", name=name, page=page, **query),
     )
-    # TODO: search members by name or number and keep staff notes; the
-    # core's member_list has no text filter and members no notes column.
-    return _render("accorderie/staff_members.html", acc, found=found, pager=pager, state=state)
+    # TODO: staff notes on a member; members have no notes column yet.
+    return _render("accorderie/staff_members.html", acc, found=found, pager=pager, state=state, q=text)
 
 
 @accorderie.route("/<name>/staff/members/<member_id>", methods=["GET", "POST"])

@@ -75,3 +75,33 @@ def test_decline_by_member_refused(acc):
 
     with pytest.raises(tk.NotAuthorized):
         call_auth("accorderie_member_decline", as_user(member["user"]), id=applicant["id"])
+
+
+def test_member_list_search_by_name(acc):
+    accorderie = acc.accorderie()
+    wanted = acc.member(accorderie, user=factories.User(fullname="Josette Lafargue"))
+    acc.member(accorderie, user=factories.User(fullname="Marcel Dupuy"))
+
+    found = call_action("accorderie_member_list", accorderie_id=accorderie["id"], q="lafar")
+
+    assert [m["id"] for m in found["results"]] == [wanted["id"]]
+    assert found["count"] == 1
+
+
+def test_member_list_search_by_number(acc):
+    accorderie = acc.accorderie()
+    acc.member(accorderie)
+    second = acc.member(accorderie)
+
+    found = call_action("accorderie_member_list", accorderie_id=accorderie["id"], q=str(second["number"]))
+
+    assert [m["id"] for m in found["results"]] == [second["id"]]
+
+
+def test_member_list_search_percent_literal(acc):
+    accorderie = acc.accorderie()
+    acc.member(accorderie, user=factories.User(fullname="Marcel Dupuy"))
+
+    found = call_action("accorderie_member_list", accorderie_id=accorderie["id"], q="%")
+
+    assert found["count"] == 0

@@ -309,3 +309,14 @@ def test_print_members_lists_active(app, acc, agen, staff):
 
     assert active["display_name"] in body
     assert applicant["display_name"] not in body
+
+
+def test_members_search_by_name(app, acc, agen, staff):
+    wanted = acc.member(agen, user=factories.User(fullname="Josette Lafargue"))
+    other = acc.member(agen, user=factories.User(fullname="Marcel Dupuy"))
+
+    body = app.get("/accorderie/agen/staff/members", headers=staff["headers"],
+                   query_string={"q": "Lafargue"}).body
+
+    assert wanted["display_name"] in body
+    assert other["display_name"] not in body

@@ -549,6 +549,9 @@ def accorderie_member_list(context: Context, data_dict: DataDict) -> ActionResul
     :param state: ``applicant``, ``active``, ``suspended`` or ``left``
         (optional, staff only, default: all)
     :type state: string
+    :param q: a member number, or part of a full name or user name
+        (optional)
+    :type q: string
     :param limit: page size (optional, default: 20)
     :type limit: int
     :param offset: rows to skip (optional, default: 0)
@@ -573,6 +576,14 @@ def accorderie_member_list(context: Context, data_dict: DataDict) -> ActionResul
         query = query.where(acc_model.Member.state == "active")
     elif data.get("state"):
         query = query.where(acc_model.Member.state == data["state"])
+    text = (data.get("q") or "").strip()
+    if text.isdigit():
+        query = query.where(acc_model.Member.number == int(text))
+    elif text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(sa.or_(
+            model.User.fullname.ilike(pattern), model.User.name.ilike(pattern),
+        ))
 
     rows = session_of(context).execute(query).all()
     return {

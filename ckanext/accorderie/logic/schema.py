@@ -214,6 +214,7 @@ def member_list_schema(
     )
     schema["accorderie_id"] = [not_empty, unicode_safe, accorderie_accorderie_id_exists]
     schema["state"] = [ignore_missing, accorderie_choice(acc_model.MEMBER_STATES)]
+    schema["q"] = [ignore_missing, unicode_safe]
     return schema
 
 
