@@ -268,7 +268,8 @@ def test_exchanges_csv_lists_exchanges(app, acc, agen, staff):
     lines = app.get("/accorderie/agen/staff/exchanges.csv", headers=staff["headers"]).body.splitlines()
 
     assert len(lines) == 2
-    assert lines[1].startswith("2026-11-30,") and ",90,settled," in lines[1]
+    assert lines[1].startswith("2026-11-30,")
+    assert ",90,settled," in lines[1]
 
 
 def test_members_csv_refused_to_members(app, acc, agen):
