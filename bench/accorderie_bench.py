@@ -10,6 +10,9 @@ PostgreSQL's COPY, then times API calls through CKAN's full request stack
 - ``accorderie_service_show``;
 - ``accorderie_member_statement`` and ``accorderie_member_balance``, as the
   member, with an API token;
+- the pages of the service list with a filter, of a service and of the
+  member's account, beside CKAN's ``/dataset`` page (anonymous, and with
+  the member's token for the account);
 
 first with the small number of services, then with the full one, and
 prints the median, the 95th percentile and the ratio to ``status_show``.
@@ -281,7 +284,7 @@ def summary(times: list[float]) -> tuple[float, float]:
 
 
 def measure(
-    client: Any, filler: Filler, token: str, member_id: str, repeat: int
+    client: Any, page_client: Any, filler: Filler, token: str, member_id: str, repeat: int
 ) -> dict[str, tuple[float, float, str]]:
     """Time each case; return (median ms, p95 ms, reference case) by case."""
     rng = random.Random(7)
@@ -293,6 +296,14 @@ def measure(
             response = client.get(f"/api/3/action/{action}", query_string=values, headers=headers or {})
             if response.status_code != 200:
                 raise RuntimeError(f"{action} returned HTTP {response.status_code}: {response.data[:300]!r}")
+            return response
+        return call
+
+    def page(path: Callable[[], str], headers: dict[str, str] | None = None) -> Callable[[], Any]:
+        def call() -> Any:
+            response = page_client.get(path(), headers=headers or {})
+            if response.status_code != 200:
+                raise RuntimeError(f"{path()} returned HTTP {response.status_code}")
             return response
         return call
 
@@ -321,6 +332,16 @@ def measure(
             get("accorderie_member_statement", headers=auth, id=member_id), "status_show (token)"),
         "member_balance": (
             get("accorderie_member_balance", headers=auth, id=member_id), "status_show (token)"),
+        # The busiest pages, beside CKAN's own /dataset page.
+        "page /dataset": (page(lambda: "/dataset"), "page /dataset"),
+        "page /dataset (token)": (page(lambda: "/dataset", auth), "page /dataset (token)"),
+        "page services (filter)": (page(lambda: (
+            f"/accorderie/{ACCORDERIE}/services?type=offer&category_id={rng.choice(CATEGORIES)}"
+        )), "page /dataset"),
+        "page service": (
+            page(lambda: f"/accorderie/service/{rng.choice(published)}"), "page /dataset"),
+        "page my account": (
+            page(lambda: f"/accorderie/{ACCORDERIE}/account", auth), "page /dataset (token)"),
     }
     return {
         name: (*summary(time_calls(call, repeat)), reference)
@@ -353,6 +374,8 @@ def main() -> int:
     os.environ["CKAN_SOLR_URL"] = f"http://127.0.0.1:{env['AGEN_SOLR_PORT']}/solr/ckan_test"
     os.environ["CKAN_REDIS_URL"] = f"redis://127.0.0.1:{env['AGEN_REDIS_PORT']}/2"
 
+    from werkzeug.test import Client
+
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
     import ckan.model as model
@@ -379,15 +402,18 @@ def main() -> int:
         )["token"]
     member_id = filler.member_ids[0]
     client = flask_app.test_client()
+    # Pages go through CKAN's whole WSGI stack, whose outer middleware sets
+    # the page's language.
+    page_client = Client(app)
 
-    small = measure(client, filler, token, member_id, args.repeat)
+    small = measure(client, page_client, filler, token, member_id, args.repeat)
     print_table(f"{args.small_services} services, {args.entries} entries", small)
 
     started = time.perf_counter()
     filler.services(args.services - args.small_services)
     filler.analyze()
     print(f"\nAdded services up to {args.services} in {time.perf_counter() - started:.1f} s")
-    large = measure(client, filler, token, member_id, args.repeat)
+    large = measure(client, page_client, filler, token, member_id, args.repeat)
     print_table(f"{args.services} services, {args.entries} entries", large)
 
     print("\nmedian at full size / median at small size:")

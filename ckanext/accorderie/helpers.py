@@ -1,9 +1,22 @@
 """Template helpers of the accorderie plugin."""
 from __future__ import annotations
 
+from typing import Any, Optional
+
 import ckan.plugins.toolkit as tk
 
-__all__ = ["accorderie_format_minutes"]
+__all__ = [
+    "accorderie_format_minutes",
+    "accorderie_categories",
+    "accorderie_category_label",
+    "accorderie_status_label",
+    "accorderie_state_label",
+    "accorderie_exchange_button_label",
+    "accorderie_chart",
+]
+
+CHART_WIDTH = 600
+CHART_HEIGHT = 200
 
 
 def accorderie_format_minutes(minutes: int) -> str:
@@ -16,3 +29,68 @@ def accorderie_format_minutes(minutes: int) -> str:
     if hours:
         return tk._("{sign}{hours} h").format(sign=sign, hours=hours)
     return tk._("{sign}{minutes} min").format(sign=sign, minutes=rest)
+
+
+def accorderie_categories() -> list[dict[str, Any]]:
+    """Return the service categories."""
+    return tk.get_action("accorderie_category_list")({}, {})
+
+
+def accorderie_category_label(categories: list[dict[str, Any]], category_id: Optional[str]) -> str:
+    """Return the label of a category in the page's language."""
+    for category in categories:
+        if category["id"] == category_id:
+            return category["label_fr"] if tk.h.lang() == "fr" else category["label_en"]
+    return category_id or ""
+
+
+def accorderie_status_label(status: str) -> str:
+    """Return the label of a service's status."""
+    labels = {
+        "draft": tk._("draft"),
+        "published": tk._("published"),
+        "closed": tk._("closed"),
+        "hidden": tk._("hidden by the staff"),
+    }
+    return labels.get(status, status)
+
+
+def accorderie_state_label(state: str) -> str:
+    """Return the label of a member's state."""
+    labels = {
+        "applicant": tk._("applicant"),
+        "active": tk._("active"),
+        "suspended": tk._("suspended"),
+        "left": tk._("left"),
+    }
+    return labels.get(state, state)
+
+
+def accorderie_exchange_button_label(button: str) -> str:
+    """Return the label of a button that closes an exchange."""
+    labels = {
+        "confirm": tk._("Confirm"),
+        "reject": tk._("Reject"),
+        "cancel": tk._("Cancel"),
+        "reverse": tk._("Correct with a reversal"),
+    }
+    return labels[button]
+
+
+def accorderie_chart(points: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
+    """Return the geometry of a balance chart: the SVG size, the ``line``
+    points and the height of the zero line; None when there is no point."""
+    if not points:
+        return None
+    balances = [point["balance"] for point in points] + [0]
+    low, high = min(balances), max(balances)
+    span = (high - low) or 1
+    step = CHART_WIDTH / max(len(points) - 1, 1)
+
+    def y(value: int) -> float:
+        return round(CHART_HEIGHT - (value - low) * CHART_HEIGHT / span, 1)
+
+    line = " ".join(
+        f"{round(index * step, 1)},{y(point['balance'])}" for index, point in enumerate(points)
+    )
+    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "line": line, "zero": y(0)}

@@ -17,6 +17,7 @@ from . import model  # noqa: F401
 @tk.blanket.validators
 @tk.blanket.helpers
 @tk.blanket.cli
+@tk.blanket.blueprints
 class AccorderiePlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
@@ -25,3 +26,4 @@ class AccorderiePlugin(DefaultTranslation, p.SingletonPlugin):
 
     def update_config(self, config: CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "accorderie")

@@ -76,3 +76,12 @@ def acc(with_plugins, clean_db, with_request_context) -> AccorderieFactory:
     for category_id, label_fr, label_en in DEFAULT_CATEGORIES:
         call_action("accorderie_category_create", id=category_id, label_fr=label_fr, label_en=label_en)
     return AccorderieFactory()
+
+
+@pytest.fixture
+def web_acc(with_plugins, clean_db) -> AccorderieFactory:
+    """As ``acc``, for page tests: no request context stays pushed, because
+    the test client's requests would share its ``g`` and so its login."""
+    for category_id, label_fr, label_en in DEFAULT_CATEGORIES:
+        call_action("accorderie_category_create", id=category_id, label_fr=label_fr, label_en=label_en)
+    return AccorderieFactory()

@@ -91,3 +91,18 @@ def test_accorderie_limits_inconsistent(acc):
 
 def test_accorderie_default_opening_credit(acc):
     assert acc.accorderie()["opening_credit"] == 15 * 60
+
+
+@pytest.mark.parametrize("text", ["04/12/2026", "4/12/2026", "04.12.2026", "04-12-2026", "2026-12-04"])
+def test_date_french_and_iso_forms(text):
+    from ckanext.accorderie.logic.validators import accorderie_date
+
+    assert accorderie_date(text, {}).isoformat() == "2026-12-04"
+
+
+@pytest.mark.parametrize("text", ["31/02/2026", "12/2026", "demain", "2026/12/04"])
+def test_date_invalid_forms_refused(text):
+    from ckanext.accorderie.logic.validators import accorderie_date
+
+    with pytest.raises(tk.Invalid):
+        accorderie_date(text, {})

@@ -36,6 +36,7 @@ __all__ = [
     "accorderie_category_create",
     "accorderie_member_apply",
     "accorderie_member_approve",
+    "accorderie_member_decline",
     "accorderie_member_show",
     "accorderie_member_list",
     "accorderie_member_update",
@@ -44,6 +45,7 @@ __all__ = [
     "accorderie_member_balance",
     "accorderie_member_export",
     "accorderie_member_erase",
+    "accorderie_membership_list",
     "accorderie_service_create",
     "accorderie_service_show",
     "accorderie_service_list",
@@ -58,6 +60,7 @@ __all__ = [
     "accorderie_exchange_cancel",
     "accorderie_exchange_reverse",
     "accorderie_ledger_audit",
+    "accorderie_report_show",
     "user_delete",
 ]
 
@@ -397,6 +400,38 @@ def accorderie_member_apply(context: Context, data_dict: DataDict) -> ActionResu
     return dz.member_dictize(member, model.User.get(user_id), "self")
 
 
+@tk.side_effect_free
+def accorderie_membership_list(context: Context, data_dict: DataDict) -> ActionResult.Any:
+    """List the caller's own member rows, in every accorderie and state.
+
+    Any logged-in user may call it; the pages use it to know whether the
+    visitor is an applicant, a member or staff of an accorderie.
+
+    :returns: the caller's members, as the member sees them, each with the
+        ``accorderie_name`` of its accorderie
+    :rtype: list of dicts
+    """
+    tk.check_access("accorderie_membership_list", context, data_dict)
+    _validate(data_dict, acc_schema.membership_list_schema(), context)
+    viewer = get_viewer(context)
+    if viewer.user_id is None:
+        return []
+
+    rows = session_of(context).execute(
+        sa.select(acc_model.Member, acc_model.Accorderie.name, model.User)
+        .join(acc_model.Accorderie, acc_model.Accorderie.id == acc_model.Member.accorderie_id)
+        .join(model.User, model.User.id == acc_model.Member.user_id)
+        .where(acc_model.Member.user_id == viewer.user_id)
+        .order_by(acc_model.Accorderie.name)
+    ).all()
+    results = []
+    for member, accorderie_name, user in rows:
+        result = dz.member_dictize(member, user, "self")
+        result["accorderie_name"] = accorderie_name
+        results.append(result)
+    return results
+
+
 def _applicant_user_id(viewer: Viewer, requested: Any) -> str:
     if not requested:
         if viewer.user_id is None:
@@ -409,6 +444,18 @@ def _applicant_user_id(viewer: Viewer, requested: Any) -> str:
     if user.id != viewer.user_id and not viewer.sysadmin:
         raise tk.NotAuthorized(tk._("Only sysadmins may apply on behalf of another user."))
     return user.id
+
+
+def _lock_applicant(session: Any, member_id: str) -> acc_model.Member:
+    """Lock a member row for a decision on the application."""
+    member = ledger.lock_member(session, member_id)
+    if member is None:
+        raise tk.ObjectNotFound(tk._("{field}: {value} was not found.").format(field="id", value=member_id))
+    if member.state != "applicant":
+        raise tk.ValidationError({"id": [
+            tk._("This member is not an applicant: their state is {state}.").format(state=member.state)
+        ]})
+    return member
 
 
 def accorderie_member_approve(context: Context, data_dict: DataDict) -> ActionResult.Any:
@@ -430,13 +477,7 @@ def accorderie_member_approve(context: Context, data_dict: DataDict) -> ActionRe
     data = _validate(data_dict, acc_schema.member_approve_schema(), context)
     session = session_of(context)
 
-    member = ledger.lock_member(session, data["id"])
-    if member is None:
-        raise tk.ObjectNotFound(tk._("{field}: {value} was not found.").format(field="id", value=data["id"]))
-    if member.state != "applicant":
-        raise tk.ValidationError({"id": [
-            tk._("This member is not an applicant: their state is {state}.").format(state=member.state)
-        ]})
+    member = _lock_applicant(session, data["id"])
 
     accorderie = session.get(acc_model.Accorderie, member.accorderie_id)
     member.state = "active"
@@ -446,6 +487,31 @@ def accorderie_member_approve(context: Context, data_dict: DataDict) -> ActionRe
     _commit(context)
 
     log.info("Member %s of accorderie %s approved", member.id, accorderie.id)
+    return dz.member_dictize(member, model.User.get(member.user_id) if member.user_id else None, "staff")
+
+
+def accorderie_member_decline(context: Context, data_dict: DataDict) -> ActionResult.Any:
+    """Decline an application: the applicant's state becomes ``left``.
+
+    Staff of the accorderie and sysadmins may call it. The reason is not
+    stored; the pages send it to the applicant by e-mail.
+
+    :param id: the member's id
+    :type id: string
+    :param reason: why the application is declined
+    :type reason: string
+    :returns: the member, as staff see it
+    :rtype: dict
+    """
+    tk.check_access("accorderie_member_decline", context, data_dict)
+    data = _validate(data_dict, acc_schema.member_decline_schema(), context)
+    session = session_of(context)
+
+    member = _lock_applicant(session, data["id"])
+    member.state = "left"
+    _commit(context)
+
+    log.info("Application %s to accorderie %s declined", member.id, member.accorderie_id)
     return dz.member_dictize(member, model.User.get(member.user_id) if member.user_id else None, "staff")
 
 
@@ -483,6 +549,9 @@ def accorderie_member_list(context: Context, data_dict: DataDict) -> ActionResul
     :param state: ``applicant``, ``active``, ``suspended`` or ``left``
         (optional, staff only, default: all)
     :type state: string
+    :param q: a member number, or part of a full name or user name
+        (optional)
+    :type q: string
     :param limit: page size (optional, default: 20)
     :type limit: int
     :param offset: rows to skip (optional, default: 0)
@@ -507,6 +576,14 @@ def accorderie_member_list(context: Context, data_dict: DataDict) -> ActionResul
         query = query.where(acc_model.Member.state == "active")
     elif data.get("state"):
         query = query.where(acc_model.Member.state == data["state"])
+    text = (data.get("q") or "").strip()
+    if text.isdigit():
+        query = query.where(acc_model.Member.number == int(text))
+    elif text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(sa.or_(
+            model.User.fullname.ilike(pattern), model.User.name.ilike(pattern),
+        ))
 
     rows = session_of(context).execute(query).all()
     return {
@@ -1477,3 +1554,98 @@ def accorderie_ledger_audit(context: Context, data_dict: DataDict) -> ActionResu
         invariants=data.get("invariants") or ledger.AUDIT_INVARIANTS,
         max_ids=data["max_ids"],
     )
+
+
+@tk.side_effect_free
+def accorderie_report_show(context: Context, data_dict: DataDict) -> ActionResult.Any:
+    """Return the activity figures of an accorderie, for its staff.
+
+    Staff of the accorderie and sysadmins may call it. Hours are settled
+    exchanges counted on their exchange date; reversals count negatively,
+    so a corrected exchange adds nothing.
+
+    :param accorderie_id: the id or name of the accorderie
+    :type accorderie_id: string
+    :param months: how many months back, the current one included
+        (optional, default: 12)
+    :type months: int
+    :returns: ``{"minutes_by_month": [{"month": "YYYY-MM", "minutes"}],
+        "minutes_by_category": [{"category_id", "minutes"}],
+        "members_by_state": {state: count}, "active_members": count of
+        members in an exchange of the period, "unanswered": published
+        services that no exchange names, oldest first, at most 50,
+        "unanswered_count"}``
+    :rtype: dict
+    """
+    data = _validate(data_dict, acc_schema.report_show_schema(), context)
+    tk.check_access("accorderie_report_show", context, data)
+    session = session_of(context)
+    exchange, service = acc_model.Exchange, acc_model.Service
+
+    today = datetime.date.today()
+    month_index = today.year * 12 + today.month - 1 - (data["months"] - 1)
+    first_month = datetime.date(month_index // 12, month_index % 12 + 1, 1)
+    settled = sa.and_(
+        exchange.accorderie_id == data["accorderie_id"],
+        exchange.state == "settled",
+        exchange.exchange_date >= first_month,
+    )
+    # A reversal swaps the parties of the exchange it corrects.
+    signed_minutes = sa.case((exchange.reverses_id.is_(None), exchange.minutes), else_=-exchange.minutes)
+
+    month = sa.func.to_char(exchange.exchange_date, "YYYY-MM")
+    by_month = session.execute(
+        sa.select(month, sa.func.sum(signed_minutes)).where(settled).group_by(month).order_by(month)
+    ).all()
+
+    original = aliased(acc_model.Exchange)
+    category = sa.func.coalesce(service.category_id, "")
+    by_category = session.execute(
+        sa.select(category, sa.func.sum(signed_minutes))
+        .select_from(exchange)
+        .outerjoin(original, original.id == exchange.reverses_id)
+        .outerjoin(service, service.id == sa.func.coalesce(original.service_id, exchange.service_id))
+        .where(settled)
+        .group_by(category)
+        .order_by(sa.func.sum(signed_minutes).desc())
+    ).all()
+
+    parties = sa.union(
+        sa.select(exchange.provider_id.label("member_id")).where(settled),
+        sa.select(exchange.receiver_id.label("member_id")).where(settled),
+    ).subquery()
+    active_members = session.execute(sa.select(sa.func.count()).select_from(parties)).scalar_one()
+
+    states = session.execute(
+        sa.select(acc_model.Member.state, sa.func.count())
+        .where(acc_model.Member.accorderie_id == data["accorderie_id"])
+        .group_by(acc_model.Member.state)
+    ).all()
+
+    named = sa.select(exchange.id).where(exchange.service_id == service.id, exchange.state != "cancelled")
+    unanswered = (
+        sa.select(service, sa.func.count().over().label("total"))
+        .where(
+            service.accorderie_id == data["accorderie_id"],
+            service.status == "published",
+            ~sa.exists(named),
+        )
+        .order_by(service.created)
+        .limit(50)
+    )
+    unanswered_rows = session.execute(unanswered).all()
+
+    return {
+        "accorderie_id": data["accorderie_id"],
+        "months": data["months"],
+        "minutes_by_month": [{"month": m, "minutes": int(total)} for m, total in by_month],
+        "minutes_by_category": [
+            {"category_id": c or None, "minutes": int(total)} for c, total in by_category
+        ],
+        "members_by_state": {state: count for state, count in states},
+        "active_members": active_members,
+        "unanswered": [
+            dz.service_dictize(row[0], None, None, "public") for row in unanswered_rows
+        ],
+        "unanswered_count": unanswered_rows[0].total if unanswered_rows else 0,
+    }

@@ -24,6 +24,7 @@ __all__ = [
     "accorderie_category_create",
     "accorderie_member_apply",
     "accorderie_member_approve",
+    "accorderie_member_decline",
     "accorderie_member_show",
     "accorderie_member_list",
     "accorderie_member_update",
@@ -32,6 +33,7 @@ __all__ = [
     "accorderie_member_balance",
     "accorderie_member_export",
     "accorderie_member_erase",
+    "accorderie_membership_list",
     "accorderie_service_create",
     "accorderie_service_show",
     "accorderie_service_list",
@@ -46,6 +48,7 @@ __all__ = [
     "accorderie_exchange_cancel",
     "accorderie_exchange_reverse",
     "accorderie_ledger_audit",
+    "accorderie_report_show",
 ]
 
 T = TypeVar("T")
@@ -120,7 +123,18 @@ def accorderie_member_apply(context: Context, data_dict: DataDict) -> AuthResult
     return _ok()
 
 
+def accorderie_membership_list(context: Context, data_dict: DataDict) -> AuthResult:
+    if get_viewer(context).anonymous:
+        return _refuse(tk._("Log in to see your memberships."))
+    return _ok()
+
+
 def accorderie_member_approve(context: Context, data_dict: DataDict) -> AuthResult:
+    member = get_object(context, acc_model.Member, data_dict)
+    return _staff_only(context, member.accorderie_id)
+
+
+def accorderie_member_decline(context: Context, data_dict: DataDict) -> AuthResult:
     member = get_object(context, acc_model.Member, data_dict)
     return _staff_only(context, member.accorderie_id)
 
@@ -322,3 +336,8 @@ def accorderie_ledger_audit(context: Context, data_dict: DataDict) -> AuthResult
     return _refuse(tk._("Only sysadmins may audit the ledger."))
 
 
+
+
+def accorderie_report_show(context: Context, data_dict: DataDict) -> AuthResult:
+    accorderie = get_object(context, acc_model.Accorderie, {"id": (data_dict or {}).get("accorderie_id")})
+    return _staff_only(context, accorderie.id)

@@ -18,7 +18,9 @@ __all__ = [
     "member_apply_schema",
     "member_update_schema",
     "member_patch_schema",
+    "membership_list_schema",
     "member_approve_schema",
+    "member_decline_schema",
     "member_list_schema",
     "member_statement_schema",
     "service_create_schema",
@@ -29,6 +31,7 @@ __all__ = [
     "exchange_list_schema",
     "exchange_close_schema",
     "ledger_audit_schema",
+    "report_show_schema",
 ]
 
 
@@ -156,6 +159,12 @@ def member_patch_schema() -> Schema:
 
 
 @validator_args
+def membership_list_schema() -> Schema:
+    """The caller's memberships take no parameter."""
+    return {}
+
+
+@validator_args
 def member_approve_schema(
     not_empty: Validator,
     ignore_missing: Validator,
@@ -166,6 +175,11 @@ def member_approve_schema(
         "id": [not_empty, unicode_safe],
         "orientation_date": [ignore_missing, accorderie_date],
     }
+
+
+@validator_args
+def member_decline_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe], "reason": [not_empty, unicode_safe]}
 
 
 def _pagination(
@@ -200,6 +214,7 @@ def member_list_schema(
     )
     schema["accorderie_id"] = [not_empty, unicode_safe, accorderie_accorderie_id_exists]
     schema["state"] = [ignore_missing, accorderie_choice(acc_model.MEMBER_STATES)]
+    schema["q"] = [ignore_missing, unicode_safe]
     return schema
 
 
@@ -335,4 +350,19 @@ def ledger_audit_schema(
     return {
         "invariants": [ignore_missing, list_of_strings],
         "max_ids": [default(100), natural_number_validator],
+    }
+
+
+@validator_args
+def report_show_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    default: ValidatorFactory,
+    int_validator: Validator,
+    accorderie_accorderie_id_exists: Validator,
+    accorderie_months: Validator,
+) -> Schema:
+    return {
+        "accorderie_id": [not_empty, unicode_safe, accorderie_accorderie_id_exists],
+        "months": [default(12), int_validator, accorderie_months],
     }

@@ -20,6 +20,7 @@ from .. import model as acc_model
 
 # parse_duration is not listed: it is a helper, not a validator.
 __all__ = [
+    "accorderie_months",
     "accorderie_duration",
     "accorderie_default_hours",
     "accorderie_settings_consistent",
@@ -213,14 +214,30 @@ def accorderie_accorderie_id_exists(value: Any, context: Context) -> Any:
 
 
 def accorderie_date(value: Any, context: Context) -> Any:
-    """Convert an ISO 8601 date (YYYY-MM-DD) into a ``datetime.date``."""
+    """Convert a date into a ``datetime.date``: ISO 8601 (YYYY-MM-DD) or
+    the French way, DD/MM/YYYY (also with ``-`` or ``.``)."""
     if isinstance(value, datetime.date):
         return value
+    text = str(value).strip()
     try:
-        return datetime.date.fromisoformat(str(value).strip())
+        return datetime.date.fromisoformat(text)
     except ValueError:
-        raise tk.Invalid(
-            tk._("The date {value} is not valid: write it as YYYY-MM-DD.").format(
-                value=value
-            )
+        pass
+    parts = re.split(r"[/.-]", text)
+    if len(parts) == 3 and all(part.isdigit() for part in parts) and len(parts[2]) == 4:
+        try:
+            return datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            pass
+    raise tk.Invalid(
+        tk._("The date {value} is not valid: write it as DD/MM/YYYY or YYYY-MM-DD.").format(
+            value=value
         )
+    )
+
+
+def accorderie_months(value: Any, context: Context) -> int:
+    """Check that a number of months is between 1 and 120."""
+    if not 1 <= int(value) <= 120:
+        raise tk.Invalid(tk._("The number of months must be between 1 and 120."))
+    return int(value)

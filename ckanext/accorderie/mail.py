@@ -1,0 +1,136 @@
+"""E-mails of the accorderie, sent through CKAN's mailer.
+
+The pages call these functions after an action succeeded. A mail that
+cannot be sent is logged and never undoes the action. Mails are written in
+the portal's default language, which is the members' language in Agen.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+from flask_babel import force_locale
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib import mailer
+
+from .helpers import accorderie_format_minutes
+
+__all__ = [
+    "application_received",
+    "application_decided",
+    "exchange_waiting",
+    "exchange_settled",
+]
+
+log = logging.getLogger(__name__)
+
+
+def _trusted_member(member_id: str) -> dict[str, Any]:
+    """Read a member as trusted code: the mail needs their address."""
+    return tk.get_action("accorderie_member_show")({"ignore_auth": True}, {"id": member_id})
+
+
+def _address(member: dict[str, Any]) -> Optional[tuple[str, str]]:
+    """Return the name and address a member is written to, if any."""
+    user = model.User.get(member["user_id"]) if member.get("user_id") else None
+    email = member.get("email") or (user.email if user else None)
+    if not email:
+        return None
+    return member.get("display_name") or "", email
+
+
+def _send(member: dict[str, Any], subject: Any, body: Any) -> None:
+    """Send a mail to a member; ``subject`` and ``body`` are callables that
+    return the text, so that they are translated in the mail's language."""
+    address = _address(member)
+    if address is None:
+        log.debug("Member %s has no e-mail address; no mail sent", member["id"])
+        return
+    # NOTE: CKAN stores no language per user, so every mail is written in
+    # the portal's default language, not in the language of each member.
+    with force_locale(tk.config.get("ckan.locale_default") or "fr"):
+        subject_text, body_text = subject(), body()
+    try:
+        mailer.mail_recipient(address[0], address[1], subject_text, body_text)
+    except mailer.MailerException as error:
+        log.warning("Sending the mail %r to member %s failed: %s", subject_text, member["id"], error)
+
+
+def _account_url(acc: dict[str, Any]) -> str:
+    return tk.h.url_for("accorderie.account", name=acc["name"], _external=True)
+
+
+def application_received(acc: dict[str, Any], member: dict[str, Any]) -> None:
+    _send(
+        member,
+        lambda: tk._("Your application to {accorderie} was received").format(accorderie=acc["title"]),
+        lambda: tk._(
+            "Hello,\n\nYour application to {accorderie} was received, with the member "
+            "number {number}. The staff will invite you to an orientation meeting; your "
+            "membership starts after it.\n"
+        ).format(accorderie=acc["title"], number=member["number"]),
+    )
+
+
+def application_decided(acc: dict[str, Any], member: dict[str, Any], reason: Optional[str]) -> None:
+    """Tell an applicant that they were approved, or declined and why."""
+    member = _trusted_member(member["id"])
+    if reason is None:
+        subject = lambda: tk._("Welcome to {accorderie}").format(accorderie=acc["title"])  # noqa: E731
+        body = lambda: tk._(  # noqa: E731
+            "Hello,\n\nYour membership of {accorderie} is approved: you received {credit} "
+            "to start exchanging. Your account: {url}\n"
+        ).format(
+            accorderie=acc["title"], credit=accorderie_format_minutes(acc["opening_credit"]),
+            url=_account_url(acc),
+        )
+    else:
+        subject = lambda: tk._("Your application to {accorderie}").format(accorderie=acc["title"])  # noqa: E731
+        body = lambda: tk._(  # noqa: E731
+            "Hello,\n\nYour application to {accorderie} was declined, for this reason:\n\n"
+            "{reason}\n"
+        ).format(accorderie=acc["title"], reason=reason)
+    _send(member, subject, body)
+
+
+def exchange_waiting(acc: dict[str, Any], exchange: dict[str, Any]) -> None:
+    """Ask the party who did not record an exchange to confirm it."""
+    other_id = (
+        exchange["receiver_id"] if exchange["recorded_by_id"] == exchange["provider_id"]
+        else exchange["provider_id"]
+    )
+    if exchange["recorded_on_behalf"]:
+        # Staff confirm what they record on behalf of a member, so no
+        # member is asked.
+        return
+    _send(
+        _trusted_member(other_id),
+        lambda: tk._("An exchange is waiting for your confirmation"),
+        lambda: tk._(
+            "Hello,\n\n{provider} gave {duration} to {receiver} on {date}. Confirm or "
+            "reject this exchange on your account: {url}\n"
+        ).format(
+            provider=exchange["provider_name"], receiver=exchange["receiver_name"],
+            duration=accorderie_format_minutes(exchange["minutes"]),
+            date=exchange["exchange_date"], url=_account_url(acc),
+        ),
+    )
+
+
+def exchange_settled(acc: dict[str, Any], exchange: dict[str, Any]) -> None:
+    """Tell both parties that an exchange moved hours between them."""
+    for member_id in (exchange["provider_id"], exchange["receiver_id"]):
+        _send(
+            _trusted_member(member_id),
+            lambda: tk._("An exchange was settled"),
+            lambda: tk._(
+                "Hello,\n\nThe exchange of {duration} between {provider} and {receiver} "
+                "on {date} is settled. Your account: {url}\n"
+            ).format(
+                provider=exchange["provider_name"], receiver=exchange["receiver_name"],
+                duration=accorderie_format_minutes(exchange["minutes"]),
+                date=exchange["exchange_date"], url=_account_url(acc),
+            ),
+        )
