@@ -75,7 +75,7 @@ SYLLABLES = ["ba", "lo", "ri", "ta", "mu", "ne", "so", "vi", "ga", "pe", "du", "
 
 def read_env() -> dict[str, str]:
     """Read the checkout's ports and generated passwords (KEY=VALUE files)."""
-    env = {"AGEN_PG_PORT": "55432", "AGEN_SOLR_PORT": "58983", "AGEN_REDIS_PORT": "56379"}
+    env = {"AGEN_PG_PORT": "15432", "AGEN_SOLR_PORT": "18983", "AGEN_REDIS_PORT": "16379"}
     for name in ("local.env", ".services/secrets.env"):
         path = ROOT / name
         if path.exists():

@@ -16,10 +16,12 @@ AGEN_LOG_DIR="$AGEN_STATE_DIR/logs"
 AGEN_VENV="${AGEN_VENV:-$AGEN_ROOT/.venv}"
 
 # Ports on 127.0.0.1. They are unusual on purpose, so that the project's
-# services never collide with a PostgreSQL, Redis or Solr already running.
-AGEN_PG_PORT="${AGEN_PG_PORT:-55432}"
-AGEN_REDIS_PORT="${AGEN_REDIS_PORT:-56379}"
-AGEN_SOLR_PORT="${AGEN_SOLR_PORT:-58983}"
+# services never collide with a PostgreSQL, Redis or Solr already running,
+# and below 32768, so that Linux never lends them to an outgoing connection
+# (its ephemeral range is 32768-60999 by default).
+AGEN_PG_PORT="${AGEN_PG_PORT:-15432}"
+AGEN_REDIS_PORT="${AGEN_REDIS_PORT:-16379}"
+AGEN_SOLR_PORT="${AGEN_SOLR_PORT:-18983}"
 AGEN_WEB_PORT="${AGEN_WEB_PORT:-5000}"
 AGEN_WEB_WORKERS="${AGEN_WEB_WORKERS:-2}"
 

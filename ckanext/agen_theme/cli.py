@@ -50,6 +50,8 @@ def load_demo(data_dir: Optional[Path]) -> None:
         f"files: {report.resources_uploaded} uploaded, {report.resources_unchanged} unchanged; "
         f"{report.datastore_submitted} queued for the DataStore."
     )
+    if report.accorderies_created:
+        click.echo(f"Accorderies: {report.accorderies_created} created.")
     for problem in report.skipped:
         click.secho(f"Skipped {problem}", fg="yellow", err=True)
 

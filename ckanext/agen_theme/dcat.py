@@ -107,8 +107,10 @@ class AgenDCATAPProfile(RDFProfile):
         missing = [dist for dist in distributions if (dist, DCT.license, None) not in self.g]
         if not missing:
             return
-        licence = self._dataset_licence(dataset_dict)
-        if licence is None:
-            return
+        # One node per distribution: rdflib's RDF/XML writer ("pretty-xml")
+        # left a blank node shared by several distributions undescribed.
         for distribution in missing:
+            licence = self._dataset_licence(dataset_dict)
+            if licence is None:
+                return
             self.g.add((distribution, DCT.license, licence))

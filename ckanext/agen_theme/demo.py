@@ -72,6 +72,7 @@ class DemoDataset:
 class DemoManifest:
     organizations: list[dict[str, str]]
     datasets: list[DemoDataset]
+    accorderies: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +86,7 @@ class DemoReport:
     resources_uploaded: int = 0
     resources_unchanged: int = 0
     datastore_submitted: int = 0
+    accorderies_created: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -105,7 +107,11 @@ def read_manifest(data_dir: Path) -> DemoManifest:
     for item in raw["datasets"]:
         resources = [DemoResource(**res) for res in item.pop("resources")]
         datasets.append(DemoDataset(resources=resources, **item))
-    return DemoManifest(organizations=raw["organizations"], datasets=datasets)
+    return DemoManifest(
+        organizations=raw["organizations"],
+        datasets=datasets,
+        accorderies=raw.get("accorderies", []),
+    )
 
 
 def unreadable_files(dataset: DemoDataset, data_dir: Path) -> list[str]:
@@ -277,6 +283,21 @@ def upsert_dataset(
     _submit_to_datastore(resources, report)
 
 
+def create_missing_accorderies(accorderies: list[dict[str, Any]], report: DemoReport) -> None:
+    """Create the demo accorderies that do not exist yet; existing ones stay as staff set them."""
+    if not p.plugin_loaded("accorderie"):
+        return
+    existing = {
+        acc["name"] for acc in tk.get_action("accorderie_accorderie_list")(_context(), {})
+    }
+    for accorderie in accorderies:
+        if accorderie["name"] in existing:
+            continue
+        tk.get_action("accorderie_accorderie_create")(_context(), dict(accorderie))
+        report.accorderies_created += 1
+        log.info("Demo accorderie created: %s", accorderie["name"])
+
+
 def load_demo(
     data_dir: Path,
     progress: Optional[Callable[[Iterable[DemoDataset]], Iterable[DemoDataset]]] = None,
@@ -293,6 +314,7 @@ def load_demo(
     for org in manifest.organizations:
         upsert_organization(org, report)
     titles = {org["name"]: org["title"] for org in manifest.organizations}
+    create_missing_accorderies(manifest.accorderies, report)
 
     datasets: Iterable[DemoDataset] = manifest.datasets
     if progress is not None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS
 
 from ckan.lib.helpers import url_for
 from ckan.tests.helpers import call_action
@@ -100,6 +100,17 @@ class TestDemoCatalogue:
             assert distributions, name
             for distribution in distributions:
                 assert graph.value(distribution, DCTERMS.license) is not None, name
+
+    @pytest.mark.parametrize("extension", ["rdf", "ttl", "jsonld"])
+    def test_licence_described_in_every_format(self, app, demo_names, extension):
+        """Each distribution's licence node carries its label, in RDF/XML too."""
+        for name in demo_names:
+            graph = _graph(app, name, extension)
+            for distribution in graph.objects(_dataset_node(graph), DCAT.distribution):
+                licence = graph.value(distribution, DCTERMS.license)
+                if isinstance(licence, URIRef):
+                    continue
+                assert graph.value(licence, RDFS.label) is not None, (name, extension)
 
     def test_temporal_coverage_dates(self, app):
         graph = _graph(app, "subventions-roques-2017")

@@ -184,3 +184,29 @@ class TestDemoSchema:
         assert dataset["resources"][0]["encoding"] == "Windows-1252"
         assert dataset["resources"][0]["delimiter"] == ";"
 
+
+
+@pytest.mark.ckan_config("ckan.plugins", "agen_theme accorderie scheming_datasets activity")
+@pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
+class TestDemoAccorderie:
+    def test_creates_the_accorderie(self):
+        report = demo.load_demo(DEMO_DIR)
+
+        accorderie = call_action("accorderie_accorderie_show", id="accorderie-agen")
+        assert report.accorderies_created == 1
+        assert accorderie["title"] == "Accorderie d'Agen"
+        assert accorderie["opening_credit"] == 15 * 60
+        assert "Montanou" in accorderie["neighbourhoods"]
+
+    def test_second_run_keeps_staff_settings(self):
+        demo.load_demo(DEMO_DIR)
+        call_action(
+            "accorderie_accorderie_patch", id="accorderie-agen", title="Accorderie d'Agen (test)"
+        )
+
+        report = demo.load_demo(DEMO_DIR)
+
+        accorderie = call_action("accorderie_accorderie_show", id="accorderie-agen")
+        assert report.accorderies_created == 0
+        assert accorderie["title"] == "Accorderie d'Agen (test)"
+        assert len(call_action("accorderie_accorderie_list")) == 1
