@@ -29,6 +29,9 @@ __all__ = [
     "exchange_list_schema",
     "exchange_close_schema",
     "ledger_audit_schema",
+    "stats_publish_schema",
+    "service_dataset_update_schema",
+    "dataset_service_list_schema",
 ]
 
 
@@ -335,4 +338,50 @@ def ledger_audit_schema(
     return {
         "invariants": [ignore_missing, list_of_strings],
         "max_ids": [default(100), natural_number_validator],
+    }
+
+
+@validator_args
+def stats_publish_schema(
+    ignore_missing: Validator,
+    default: ValidatorFactory,
+    boolean_validator: Validator,
+    accorderie_month: Validator,
+    accorderie_stats_month_or_all: Validator,
+) -> Schema:
+    return {
+        "month": [ignore_missing, accorderie_month],
+        "all": [default(False), boolean_validator],
+        "__before": [accorderie_stats_month_or_all],
+    }
+
+
+@validator_args
+def service_dataset_update_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    accorderie_service_exists: Validator,
+    accorderie_dataset_list: Validator,
+) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe, accorderie_service_exists],
+        "datasets": [accorderie_dataset_list],
+    }
+
+
+@validator_args
+def dataset_service_list_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    default: ValidatorFactory,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe],
+        "limit": [
+            default(20),
+            natural_number_validator,
+            limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
+        ],
     }

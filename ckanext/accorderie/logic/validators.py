@@ -17,6 +17,7 @@ from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckan.lib.navl.dictization_functions import missing
 
 from .. import model as acc_model
+from .. import stats
 
 # parse_duration is not listed: it is a helper, not a validator.
 __all__ = [
@@ -29,6 +30,10 @@ __all__ = [
     "accorderie_category_exists",
     "accorderie_accorderie_id_exists",
     "accorderie_date",
+    "accorderie_month",
+    "accorderie_stats_month_or_all",
+    "accorderie_service_exists",
+    "accorderie_dataset_list",
 ]
 
 # "1h30", "1 h 30", "2h", "1h30min"
@@ -224,3 +229,48 @@ def accorderie_date(value: Any, context: Context) -> Any:
                 value=value
             )
         )
+
+
+def accorderie_month(value: Any, context: Context) -> str:
+    """Check a month written YYYY-MM, e.g. ``2026-09``."""
+    text = str(value).strip()
+    if not stats.MONTH_PATTERN.match(text):
+        raise tk.Invalid(
+            tk._("The month {value} is not valid: write it as YYYY-MM, e.g. 2026-09.").format(
+                value=value
+            )
+        )
+    return text
+
+
+def accorderie_stats_month_or_all(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Require exactly one of ``month`` and ``all``."""
+    month = data.get(("month",))
+    every = data.get(("all",))
+    has_month = month not in (None, missing, "")
+    has_all = every not in (None, missing, "", False, "false", "False", "0")
+    if has_month == has_all:
+        errors.setdefault(("month",), []).append(
+            tk._("Give either a month (YYYY-MM) or all, not both and not neither.")
+        )
+
+
+def accorderie_service_exists(value: Any, context: Context) -> Any:
+    """Check that ``value`` is the id of a service."""
+    if context["session"].get(acc_model.Service, value) is None:
+        raise tk.Invalid(tk._("The service {value} does not exist.").format(value=value))
+    return value
+
+
+def accorderie_dataset_list(value: Any, context: Context) -> list[str]:
+    """Convert a list, or a comma-separated string, into dataset ids or
+    names; a missing value is an empty list."""
+    if value is missing or value is None or value == "":
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise tk.Invalid(tk._("Give the datasets as a list of dataset names or ids."))
+    return [v.strip() for v in value if v.strip()]
