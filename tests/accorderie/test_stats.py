@@ -295,3 +295,11 @@ def test_publish_allowed_to_sysadmin(acc):
     sysadmin = factories.Sysadmin()
 
     assert call_auth("accorderie_stats_publish", as_user(sysadmin), month="2026-09")
+
+
+@pytest.mark.ckan_config("ckanext.accorderie.stats_min_members", 3)
+def test_reuses_count_linked_services(three_months, cli, app):
+    _publish(cli, "--month", "2026-08")
+    totals = [row[1:] for row in _csv_rows(app, "totals")[1:]]
+
+    assert totals[0] == ["accorderie-1", "2026-08", "10", "10.0", "8", "8", "2"]

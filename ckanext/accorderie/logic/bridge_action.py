@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
 from .. import model as acc_model
-from .. import publication, stats
+from .. import neighbourhoods, publication, stats
 from . import schema as acc_schema
 from .access import session_of
 
@@ -22,6 +22,10 @@ __all__ = [
     "accorderie_service_dataset_update",
     "accorderie_service_dataset_list",
     "accorderie_dataset_service_list",
+    "accorderie_neighbourhood_point_update",
+    "accorderie_neighbourhood_point_list",
+    "accorderie_neighbourhood_map_show",
+    "accorderie_meeting_place_list",
 ]
 
 log = logging.getLogger(__name__)
@@ -174,7 +178,8 @@ def accorderie_dataset_service_list(context: Context, data_dict: DataDict) -> Ac
     :type id: string
     :param limit: most offers returned (optional, default: 20)
     :type limit: int
-    :returns: ``{"count": total, "results": [services]}``, newest first
+    :returns: ``{"count": total, "results": [services]}``, newest first,
+        each service with its ``accorderie_title``
     :rtype: dict
     """
     data = _validate(data_dict, acc_schema.dataset_service_list_schema(), context)
@@ -201,4 +206,250 @@ def accorderie_dataset_service_list(context: Context, data_dict: DataDict) -> Ac
 
     show = tk.get_action("accorderie_service_show")
     results = [show(_caller_context(context), {"id": service_id}) for service_id in ids]
+    titles = dict(session.execute(
+        sa.select(acc_model.Accorderie.id, acc_model.Accorderie.title)
+        .where(acc_model.Accorderie.id.in_({result["accorderie_id"] for result in results}))
+    ).all())
+    for result in results:
+        result["accorderie_title"] = titles[result["accorderie_id"]]
     return {"count": total, "results": results}
+
+
+# Neighbourhood map
+
+
+def _point_dicts(session: Any, accorderie_id: str) -> list[dict[str, Any]]:
+    points = (
+        session.query(acc_model.NeighbourhoodPoint)
+        .filter_by(accorderie_id=accorderie_id)
+        .order_by(acc_model.NeighbourhoodPoint.neighbourhood)
+        .all()
+    )
+    return [
+        {"neighbourhood": p.neighbourhood, "latitude": p.latitude, "longitude": p.longitude}
+        for p in points
+    ]
+
+
+def accorderie_neighbourhood_point_update(context: Context, data_dict: DataDict) -> ActionResult.Any:
+    """Set the point where each neighbourhood of an accorderie is drawn.
+
+    Staff of the accorderie may call it. Choose a public landmark of the
+    neighbourhood (a square, a community centre), never a member's home.
+    The list replaces the accorderie's previous points.
+
+    :param accorderie_id: id or name of the accorderie
+    :type accorderie_id: string
+    :param points: ``{"neighbourhood", "latitude", "longitude"}`` dicts, one
+        per neighbourhood of the accorderie at most, in WGS 84 degrees
+    :type points: list of dicts
+    :returns: the points, by neighbourhood
+    :rtype: list of dicts
+    """
+    data = _validate(data_dict, acc_schema.neighbourhood_point_update_schema(), context)
+    tk.check_access("accorderie_neighbourhood_point_update", context, data)
+    session = session_of(context)
+    accorderie = session.get(acc_model.Accorderie, data["accorderie_id"])
+
+    seen: set[str] = set()
+    for point in data.get("points", []):
+        name = point["neighbourhood"]
+        if name not in accorderie.neighbourhoods:
+            raise tk.ValidationError({"points": [
+                tk._("The neighbourhood {value} is not one of this accorderie's: {choices}.").format(
+                    value=name, choices=", ".join(accorderie.neighbourhoods)
+                )
+            ]})
+        if name in seen:
+            raise tk.ValidationError({"points": [
+                tk._("The neighbourhood {value} has two points: give one.").format(value=name)
+            ]})
+        seen.add(name)
+
+    session.query(acc_model.NeighbourhoodPoint).filter_by(accorderie_id=accorderie.id).delete()
+    for point in data.get("points", []):
+        session.add(acc_model.NeighbourhoodPoint(
+            accorderie_id=accorderie.id, neighbourhood=point["neighbourhood"],
+            latitude=point["latitude"], longitude=point["longitude"],
+        ))
+    if not context.get("defer_commit"):
+        session.commit()
+
+    log.info("Neighbourhood points of accorderie %s set (%s)", accorderie.id, len(seen))
+    return _point_dicts(session, accorderie.id)
+
+
+@tk.side_effect_free
+def accorderie_neighbourhood_point_list(context: Context, data_dict: DataDict) -> ActionResult.Any:
+    """List the points where an accorderie's neighbourhoods are drawn.
+
+    Anybody may call it: the points are public landmarks set by staff.
+
+    :param accorderie_id: id or name of the accorderie
+    :type accorderie_id: string
+    :returns: ``{"neighbourhood", "latitude", "longitude"}`` dicts, by name
+    :rtype: list of dicts
+    """
+    data = _validate(data_dict, acc_schema.neighbourhood_point_list_schema(), context)
+    tk.check_access("accorderie_neighbourhood_point_list", context, data)
+    return _point_dicts(session_of(context), data["accorderie_id"])
+
+
+@tk.side_effect_free
+def accorderie_neighbourhood_map_show(context: Context, data_dict: DataDict) -> ActionResult.Any:
+    """Return the published offers and requests of an accorderie counted per
+    neighbourhood, as GeoJSON points at the places staff set.
+
+    Anybody may call it. The result holds counts only: no member id, name,
+    address or service. Neighbourhoods without a point are left out of the
+    features and counted in ``unplaced``, with the services that name no
+    neighbourhood.
+
+    :param accorderie_id: id or name of the accorderie
+    :type accorderie_id: string
+    :returns: a GeoJSON FeatureCollection whose features have the
+        properties ``neighbourhood``, ``offers`` and ``requests``, plus
+        ``unplaced``: ``{"offers", "requests"}``
+    :rtype: dict
+    """
+    data = _validate(data_dict, acc_schema.neighbourhood_map_show_schema(), context)
+    tk.check_access("accorderie_neighbourhood_map_show", context, data)
+    session = session_of(context)
+    service = acc_model.Service
+
+    counts = session.execute(
+        sa.select(service.neighbourhood, service.type, sa.func.count())
+        .where(
+            service.accorderie_id == data["accorderie_id"],
+            service.status == "published",
+            sa.or_(service.expires.is_(None), service.expires >= datetime.date.today()),
+        )
+        .group_by(service.neighbourhood, service.type)
+    ).all()
+    by_neighbourhood: dict[Any, dict[str, int]] = {}
+    for name, kind, count in counts:
+        by_neighbourhood.setdefault(name, {"offers": 0, "requests": 0})[f"{kind}s"] += count
+
+    features = []
+    for point in _point_dicts(session, data["accorderie_id"]):
+        found = by_neighbourhood.pop(point["neighbourhood"], {"offers": 0, "requests": 0})
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [point["longitude"], point["latitude"]]},
+            "properties": {"neighbourhood": point["neighbourhood"], **found},
+        })
+    unplaced = {
+        "offers": sum(found["offers"] for found in by_neighbourhood.values()),
+        "requests": sum(found["requests"] for found in by_neighbourhood.values()),
+    }
+    return {"type": "FeatureCollection", "features": features, "unplaced": unplaced}
+
+
+# Meeting places
+
+
+def _meeting_place_columns(fields: list[dict[str, Any]]) -> tuple[dict[str, str], str | None]:
+    # Imported here, because the accorderie plugin works without the theme.
+    from ckanext.agen_theme.previews.geo import coordinate_columns
+
+    names = [field["id"] for field in fields if not field["id"].startswith("_")]
+    columns = coordinate_columns(names)
+    if columns is None:
+        raise tk.ValidationError({"resource": [
+            tk._("The meeting places table has no latitude and longitude columns.")
+        ]})
+    configured = tk.config.get("ckanext.accorderie.meeting_places_name_column")
+    lower = {name.lower(): name for name in names}
+    name_column = lower.get(configured.lower()) if configured else None
+    if name_column is None:
+        name_column = next(
+            (lower[c] for c in ("stop_name", "name", "nom", "libelle", "libellé", "title") if c in lower),
+            None,
+        )
+    return columns, name_column
+
+
+def _record_point(record: dict[str, Any], columns: dict[str, str]) -> tuple[float, float] | None:
+    from ckanext.agen_theme.previews.geo import parse_coordinate, parse_point
+
+    if "point" in columns:
+        return parse_point(record.get(columns["point"]))
+    lat = parse_coordinate(record.get(columns["lat"]))
+    lon = parse_coordinate(record.get(columns["lon"]))
+    if lat is None or lon is None:
+        return None
+    return lat, lon
+
+
+@tk.side_effect_free
+def accorderie_meeting_place_list(context: Context, data_dict: DataDict) -> ActionResult.Any:
+    """Suggest the public places nearest to a service's neighbourhood.
+
+    Anybody who may see the service may call it. The places are the rows
+    of the DataStore resource set in
+    ``ckanext.accorderie.meeting_places_resource`` (the bus stops, for
+    example), ranked by straight-line distance from the point staff set
+    for the service's neighbourhood.
+
+    :param id: the id of a request (or an offer) that names a neighbourhood
+    :type id: string
+    :param limit: how many places (optional, default: 3)
+    :type limit: int
+    :returns: ``{"neighbourhood", "resource_id", "places"}``, each place
+        ``{"name", "latitude", "longitude", "distance_m"}``, nearest first
+    :rtype: dict
+    """
+    data = _validate(data_dict, acc_schema.meeting_place_list_schema(), context)
+    tk.check_access("accorderie_meeting_place_list", context, data)
+    session = session_of(context)
+    service = session.get(acc_model.Service, data["id"])
+    if not service.neighbourhood:
+        raise tk.ValidationError({"id": [
+            tk._("This service names no neighbourhood: set one to get meeting places.")
+        ]})
+    centre = session.get(acc_model.NeighbourhoodPoint, (service.accorderie_id, service.neighbourhood))
+    if centre is None:
+        raise tk.ValidationError({"neighbourhood": [
+            tk._("The staff have not set a point for the neighbourhood {value} yet.").format(
+                value=service.neighbourhood
+            )
+        ]})
+
+    resource_id = tk.config.get("ckanext.accorderie.meeting_places_resource")
+    if not resource_id:
+        raise tk.ObjectNotFound(tk._(
+            "No table of meeting places is set: set ckanext.accorderie.meeting_places_resource."
+        ))
+    max_rows = tk.config.get("ckanext.accorderie.meeting_places_max_rows")
+    try:
+        table = tk.get_action("datastore_search")(
+            _caller_context(context), {"resource_id": resource_id, "limit": max_rows}
+        )
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        raise tk.ObjectNotFound(
+            tk._("The table of meeting places {value} was not found.").format(value=resource_id)
+        )
+    if table["total"] > max_rows:
+        log.warning(
+            "Meeting places: resource %s has %s rows, only the first %s are ranked",
+            resource_id, table["total"], max_rows,
+        )
+
+    columns, name_column = _meeting_place_columns(table["fields"])
+    places = []
+    for record in table["records"]:
+        point = _record_point(record, columns)
+        if point is None:
+            continue
+        places.append({
+            "name": record.get(name_column) if name_column else None,
+            "latitude": point[0],
+            "longitude": point[1],
+            "distance_m": round(neighbourhoods.distance_m(centre.latitude, centre.longitude, *point)),
+        })
+    places.sort(key=lambda place: (place["distance_m"], str(place["name"])))
+    return {
+        "neighbourhood": service.neighbourhood,
+        "resource_id": resource_id,
+        "places": places[: data["limit"]],
+    }

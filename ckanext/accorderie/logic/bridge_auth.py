@@ -7,6 +7,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
+from .access import get_viewer
 from . import auth
 
 __all__ = [
@@ -14,6 +15,10 @@ __all__ = [
     "accorderie_service_dataset_update",
     "accorderie_service_dataset_list",
     "accorderie_dataset_service_list",
+    "accorderie_neighbourhood_point_update",
+    "accorderie_neighbourhood_point_list",
+    "accorderie_neighbourhood_map_show",
+    "accorderie_meeting_place_list",
 ]
 
 
@@ -38,3 +43,28 @@ def accorderie_dataset_service_list(context: Context, data_dict: DataDict) -> Au
     # The action lists only published offers, which anybody may see, and
     # raises ObjectNotFound for a dataset the caller may not see.
     return {"success": True}
+
+
+def accorderie_neighbourhood_point_update(context: Context, data_dict: DataDict) -> AuthResult:
+    """Staff of the accorderie."""
+    if get_viewer(context).is_staff(data_dict.get("accorderie_id")):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the staff of this accorderie may do this.")}
+
+
+@tk.auth_allow_anonymous_access
+def accorderie_neighbourhood_point_list(context: Context, data_dict: DataDict) -> AuthResult:
+    # The points are public landmarks chosen by staff.
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def accorderie_neighbourhood_map_show(context: Context, data_dict: DataDict) -> AuthResult:
+    # The map holds counts of published services only.
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def accorderie_meeting_place_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anybody who may see the service."""
+    return auth.accorderie_service_show(context, data_dict)

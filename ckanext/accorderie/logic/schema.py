@@ -32,6 +32,10 @@ __all__ = [
     "stats_publish_schema",
     "service_dataset_update_schema",
     "dataset_service_list_schema",
+    "neighbourhood_point_update_schema",
+    "neighbourhood_point_list_schema",
+    "neighbourhood_map_show_schema",
+    "meeting_place_list_schema",
 ]
 
 
@@ -381,6 +385,63 @@ def dataset_service_list_schema(
         "id": [not_empty, unicode_safe],
         "limit": [
             default(20),
+            natural_number_validator,
+            limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
+        ],
+    }
+
+
+@validator_args
+def neighbourhood_point_update_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    strip_value: Validator,
+    default: ValidatorFactory,
+    accorderie_accorderie_id_exists: Validator,
+    accorderie_latitude: Validator,
+    accorderie_longitude: Validator,
+) -> Schema:
+    return {
+        "accorderie_id": [not_empty, unicode_safe, accorderie_accorderie_id_exists],
+        "points": {
+            "neighbourhood": [not_empty, unicode_safe, strip_value],
+            "latitude": [not_empty, accorderie_latitude],
+            "longitude": [not_empty, accorderie_longitude],
+        },
+    }
+
+
+@validator_args
+def neighbourhood_point_list_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    accorderie_accorderie_id_exists: Validator,
+) -> Schema:
+    return {"accorderie_id": [not_empty, unicode_safe, accorderie_accorderie_id_exists]}
+
+
+@validator_args
+def neighbourhood_map_show_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    accorderie_accorderie_id_exists: Validator,
+) -> Schema:
+    return {"accorderie_id": [not_empty, unicode_safe, accorderie_accorderie_id_exists]}
+
+
+@validator_args
+def meeting_place_list_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    default: ValidatorFactory,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+    accorderie_service_exists: Validator,
+) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe, accorderie_service_exists],
+        "limit": [
+            default(3),
             natural_number_validator,
             limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
         ],

@@ -34,6 +34,8 @@ __all__ = [
     "accorderie_stats_month_or_all",
     "accorderie_service_exists",
     "accorderie_dataset_list",
+    "accorderie_latitude",
+    "accorderie_longitude",
 ]
 
 # "1h30", "1 h 30", "2h", "1h30min"
@@ -274,3 +276,29 @@ def accorderie_dataset_list(value: Any, context: Context) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise tk.Invalid(tk._("Give the datasets as a list of dataset names or ids."))
     return [v.strip() for v in value if v.strip()]
+
+
+def _degrees(value: Any, low: float, high: float, message: str) -> float:
+    if isinstance(value, bool):
+        raise tk.Invalid(message)
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise tk.Invalid(message)
+    if not low <= number <= high:
+        raise tk.Invalid(message)
+    return number
+
+
+def accorderie_latitude(value: Any, context: Context) -> float:
+    """Convert a WGS 84 latitude in degrees, between -90 and 90."""
+    return _degrees(value, -90.0, 90.0, tk._(
+        "The latitude {value} is not valid: give degrees between -90 and 90, e.g. 44.2033."
+    ).format(value=value))
+
+
+def accorderie_longitude(value: Any, context: Context) -> float:
+    """Convert a WGS 84 longitude in degrees, between -180 and 180."""
+    return _degrees(value, -180.0, 180.0, tk._(
+        "The longitude {value} is not valid: give degrees between -180 and 180, e.g. 0.6163."
+    ).format(value=value))
