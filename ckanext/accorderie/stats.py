@@ -38,46 +38,34 @@ MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 # neighbourhood and a provider with none either.
 UNSPECIFIED = "unspecified"
 
-# (name, DataStore type, Table Schema type, description). The descriptions
-# are marked for translation and translated when a table is published.
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the message extractor, which reads ``N_`` calls,
+    and leave it untranslated until a table is published."""
+    return message
+
+
+# (name, DataStore type, Table Schema type, description)
 TOTALS_FIELDS: tuple[tuple[str, str, str, str], ...] = (
-    ("accorderie", "text", "string", "Short name of the accorderie."),
-    ("month", "text", "string", "Month of the exchanges, YYYY-MM."),
-    ("exchanges", "int", "integer", "Exchanges settled in the month."),
-    ("hours", "numeric", "number", "Hours exchanged in the month."),
-    ("active_members", "int", "integer", "Members who gave or received a service in the month."),
-    ("new_members", "int", "integer", "Members whose application was approved in the month."),
+    ("accorderie", "text", "string", N_("Short name of the accorderie.")),
+    ("month", "text", "string", N_("Month of the exchanges, YYYY-MM.")),
+    ("exchanges", "int", "integer", N_("Exchanges settled in the month.")),
+    ("hours", "numeric", "number", N_("Hours exchanged in the month.")),
+    ("active_members", "int", "integer", N_("Members who gave or received a service in the month.")),
+    ("new_members", "int", "integer", N_("Members whose application was approved in the month.")),
     ("reuses", "int", "integer",
-     "Exchanges of a service that offers help with a dataset of the portal."),
+     N_("Exchanges of a service that offers help with a dataset of the portal.")),
 )
 BREAKDOWN_FIELDS: tuple[tuple[str, str, str, str], ...] = (
-    ("accorderie", "text", "string", "Short name of the accorderie."),
-    ("month", "text", "string", "Month of the exchanges, YYYY-MM."),
-    ("breakdown", "text", "string", "category or neighbourhood."),
+    ("accorderie", "text", "string", N_("Short name of the accorderie.")),
+    ("month", "text", "string", N_("Month of the exchanges, YYYY-MM.")),
+    ("breakdown", "text", "string", N_("The grouping of the row: category or neighbourhood.")),
     ("group", "text", "string",
-     "Id of the category, or name of the neighbourhood; unspecified when the exchange names none."),
-    ("exchanges", "int", "integer", "Exchanges settled in the month in this group."),
-    ("hours", "numeric", "number", "Hours exchanged in the month in this group."),
-    ("members", "int", "integer", "Members who gave or received a service in this group."),
+     N_("Id of the category, or name of the neighbourhood. The value unspecified means the exchange names none.")),
+    ("exchanges", "int", "integer", N_("Exchanges settled in the month in this group.")),
+    ("hours", "numeric", "number", N_("Hours exchanged in the month in this group.")),
+    ("members", "int", "integer", N_("Members who gave or received a service in this group.")),
 )
-
-
-def _descriptions() -> list[str]:
-    # Listed for the message extractor, which does not read the tuples above.
-    return [
-        tk._("Short name of the accorderie."),
-        tk._("Month of the exchanges, YYYY-MM."),
-        tk._("Exchanges settled in the month."),
-        tk._("Hours exchanged in the month."),
-        tk._("Members who gave or received a service in the month."),
-        tk._("Members whose application was approved in the month."),
-        tk._("Exchanges of a service that offers help with a dataset of the portal."),
-        tk._("category or neighbourhood."),
-        tk._("Id of the category, or name of the neighbourhood; unspecified when the exchange names none."),
-        tk._("Exchanges settled in the month in this group."),
-        tk._("Hours exchanged in the month in this group."),
-        tk._("Members who gave or received a service in this group."),
-    ]
 
 
 @dataclasses.dataclass

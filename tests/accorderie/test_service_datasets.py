@@ -1,6 +1,7 @@
 """Services that offer help with datasets, and the offers on a dataset page."""
 from __future__ import annotations
 
+import flask_babel
 import pytest
 
 import ckan.model as model
@@ -214,6 +215,9 @@ def test_dataset_page_shows_offer_in_french(acc, budget, app):
 def test_dataset_page_shows_offer_in_english(acc, budget, app):
     _link(_service(acc.member(acc.accorderie()), title="Lire le budget avec vous"), "budget")
 
+    # The request reuses the fixture's application context, where Flask-Babel
+    # caches the French catalogue; refresh() drops that cache.
+    flask_babel.refresh()
     body = app.get("/en" + tk.url_for("dataset.read", id="budget")).get_data(as_text=True)
 
     assert HELP_LINE_EN in body
