@@ -31,7 +31,7 @@ def accorderie_dataset_offers(dataset_id: str, limit: int = 5) -> dict[str, Any]
             {"id": dataset_id, "limit": limit},
         )
     except (tk.ObjectNotFound, tk.NotAuthorized):
-        # The dataset page itself decides whether the visitor sees the
+        # The dataset page itself checks that the visitor may read the
         # dataset, so an empty list is enough here.
         return {"count": 0, "results": []}
 
@@ -39,8 +39,8 @@ def accorderie_dataset_offers(dataset_id: str, limit: int = 5) -> dict[str, Any]
 def accorderie_neighbourhood_map(accorderie_id: str) -> dict[str, Any]:
     """Return the neighbourhood map of an accorderie, ready to draw.
 
-    ``points`` carries each neighbourhood's counts with its ``x``, ``y`` and
-    circle radius ``r`` in a 400 x 300 drawing; ``unplaced`` counts the
+    ``points`` lists each neighbourhood's counts with its ``x``, ``y`` and
+    circle radius ``r`` in a 400 x 300 drawing. ``unplaced`` counts the
     services of neighbourhoods without a point.
     """
     collection = tk.get_action("accorderie_neighbourhood_map_show")(

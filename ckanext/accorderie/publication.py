@@ -1,6 +1,6 @@
 """Publication of the monthly statistics as a dataset of the catalogue.
 
-The dataset holds two DataStore tables, served as CSV by the DataStore's
+The dataset contains two DataStore tables, served as CSV by the DataStore's
 dump, each with the Table Schema that describes its columns, a table view,
 and for the totals a chart of the hours per month. Each resource carries
 an ``accorderie_stats`` key naming its part, so that a later run finds it

@@ -15,7 +15,7 @@ from ckanext.accorderie.neighbourhoods import distance_m
 
 from .conftest import as_user
 
-# Public landmarks of Agen, WGS 84.
+# Points near the centre and the Pin district of Agen, WGS 84, approximate.
 CENTRE = {"neighbourhood": "Centre", "latitude": 44.2033, "longitude": 0.6163}
 PIN = {"neighbourhood": "Pin", "latitude": 44.1950, "longitude": 0.6300}
 STREET = "12 rue Montesquieu"

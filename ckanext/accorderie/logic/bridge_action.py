@@ -300,7 +300,7 @@ def accorderie_neighbourhood_map_show(context: Context, data_dict: DataDict) -> 
     """Return the published offers and requests of an accorderie counted per
     neighbourhood, as GeoJSON points at the places staff set.
 
-    Anybody may call it. The result holds counts only: no member id, name,
+    Anybody may call it. The result contains counts only: no member id, name,
     address or service. Neighbourhoods without a point are left out of the
     features and counted in ``unplaced``, with the services that name no
     neighbourhood.
@@ -388,7 +388,7 @@ def accorderie_meeting_place_list(context: Context, data_dict: DataDict) -> Acti
     Anybody who may see the service may call it. The places are the rows
     of the DataStore resource set in
     ``ckanext.accorderie.meeting_places_resource`` (the bus stops, for
-    example), ranked by straight-line distance from the point staff set
+    example), ranked by straight-line (great-circle) distance from the point staff set
     for the service's neighbourhood.
 
     :param id: the id of a request (or an offer) that names a neighbourhood

@@ -28,13 +28,13 @@ def accorderie_stats_publish(context: Context, data_dict: DataDict) -> AuthResul
 
 
 def accorderie_service_dataset_update(context: Context, data_dict: DataDict) -> AuthResult:
-    """The service's owner and staff of its accorderie."""
+    """Allow the service's owner and the staff of its accorderie."""
     return auth.accorderie_service_update(context, data_dict)
 
 
 @tk.auth_allow_anonymous_access
 def accorderie_service_dataset_list(context: Context, data_dict: DataDict) -> AuthResult:
-    """Anybody who may see the service."""
+    """Allow anybody who may see the service."""
     return auth.accorderie_service_show(context, data_dict)
 
 
@@ -46,7 +46,7 @@ def accorderie_dataset_service_list(context: Context, data_dict: DataDict) -> Au
 
 
 def accorderie_neighbourhood_point_update(context: Context, data_dict: DataDict) -> AuthResult:
-    """Staff of the accorderie."""
+    """Allow the staff of the accorderie."""
     if get_viewer(context).is_staff(data_dict.get("accorderie_id")):
         return {"success": True}
     return {"success": False, "msg": tk._("Only the staff of this accorderie may do this.")}
@@ -60,11 +60,11 @@ def accorderie_neighbourhood_point_list(context: Context, data_dict: DataDict) -
 
 @tk.auth_allow_anonymous_access
 def accorderie_neighbourhood_map_show(context: Context, data_dict: DataDict) -> AuthResult:
-    # The map holds counts of published services only.
+    # The map contains counts of published services only.
     return {"success": True}
 
 
 @tk.auth_allow_anonymous_access
 def accorderie_meeting_place_list(context: Context, data_dict: DataDict) -> AuthResult:
-    """Anybody who may see the service."""
+    """Allow anybody who may see the service."""
     return auth.accorderie_service_show(context, data_dict)
