@@ -115,6 +115,10 @@ def _schema_resource(
     return tk.get_action("resource_update")(dict(context), {**data, "id": existing["id"]})
 
 
+def _dump_url(resource_id: str) -> str:
+    return tk.url_for("datastore.dump", resource_id=resource_id, qualified=True)
+
+
 def _table_resource(
     context: Context, dataset: dict[str, Any], part: str, existing: dict[str, Any] | None,
     schema_url: str,
@@ -124,26 +128,33 @@ def _table_resource(
         {"id": name, "type": datastore_type, "info": {"notes": tk._(description)}}
         for name, datastore_type, _schema_type, description in fields
     ]
-    resource = {
-        "package_id": dataset["id"],
-        "name": _titles()[part],
-        "format": "CSV",
-        "schema_url": schema_url,
-        "accorderie_stats": part,
-    }
     if existing is None:
         created = tk.get_action("datastore_create")(dict(context), {
-            "resource": resource, "fields": datastore_fields, "primary_key": primary_key,
-            "force": True,
+            "resource": {
+                "package_id": dataset["id"],
+                "name": _titles()[part],
+                "accorderie_stats": part,
+            },
+            "fields": datastore_fields, "primary_key": primary_key, "force": True,
         })
-        return tk.get_action("resource_show")(dict(context), {"id": created["resource_id"]})
+        # The URL is the dump's, and the url_type "xloader" tells xloader
+        # that it points to the DataStore already. Otherwise xloader would
+        # queue a load of this CSV resource, reading the dump back into the
+        # table, whenever package_update saves it with a changed URL.
+        resource_id = created["resource_id"]
+        return tk.get_action("resource_patch")(dict(context), {
+            "id": resource_id, "url": _dump_url(resource_id), "url_type": "xloader",
+            "format": "CSV", "schema_url": schema_url,
+        })
 
     # Refresh the descriptions and the schema link, keeping the rows.
     tk.get_action("datastore_create")(dict(context), {
         "resource_id": existing["id"], "fields": datastore_fields, "primary_key": primary_key,
         "force": True,
     })
-    return tk.get_action("resource_patch")(dict(context), {"id": existing["id"], "schema_url": schema_url})
+    return tk.get_action("resource_patch")(dict(context), {
+        "id": existing["id"], "schema_url": schema_url,
+    })
 
 
 def _ensure_views(context: Context, resource: dict[str, Any], chart: bool) -> None:

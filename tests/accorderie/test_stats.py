@@ -303,3 +303,12 @@ def test_reuses_count_linked_services(three_months, cli, app):
     totals = [row[1:] for row in _csv_rows(app, "totals")[1:]]
 
     assert totals[0] == ["accorderie-1", "2026-08", "10", "10.0", "8", "8", "2"]
+
+
+def test_publish_queues_no_load(three_months, cli):
+    call_action("job_clear")
+    _publish(cli, "--month", "2026-08")
+    _publish(cli, "--month", "2026-08")
+
+    titles = [job["title"] for job in call_action("job_list")]
+    assert [title for title in titles if "load" in (title or "")] == []
