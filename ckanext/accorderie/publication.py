@@ -137,8 +137,8 @@ def _table_resource(
             },
             "fields": datastore_fields, "primary_key": primary_key, "force": True,
         })
-        # The URL is the dump's, and the url_type "xloader" tells xloader
-        # that it points to the DataStore already. Otherwise xloader would
+        # The URL is the dump's, and the url_type "xloader" marks it for xloader
+        # as one that points to the DataStore already. Otherwise xloader would
         # queue a load of this CSV resource, reading the dump back into the
         # table, whenever package_update saves it with a changed URL.
         resource_id = created["resource_id"]
