@@ -19,6 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from . import model as acc_model
+from . import stats
 from .logic import ledger
 
 __all__ = ["accorderie"]
@@ -340,3 +341,33 @@ def _import_rows(
                    if row.get(f)},
             })
             log.debug("Imported a service from line %s", line)
+
+
+# Statistics
+
+
+@accorderie.command("publish-stats")
+@click.option("--month", help="Month to publish, YYYY-MM. Default: the last finished month.")
+@click.option("--all", "all_months", is_flag=True,
+              help="Publish every month from the first activity to the last.")
+def publish_stats(month: Optional[str], all_months: bool) -> None:
+    """Publish the accorderies' monthly statistics as an open dataset.
+
+    Publishing a month again replaces its rows.
+    """
+    if not month and not all_months:
+        month = stats.latest_complete_month()
+    data: dict[str, Any] = {"all": all_months}
+    if month:
+        data["month"] = month
+    try:
+        result = tk.get_action("accorderie_stats_publish")(_site_context(), data)
+    except tk.ValidationError as error:
+        for field, messages in error.error_dict.items():
+            click.echo(f"{field}: {' '.join(str(m) for m in messages)}", err=True)
+        sys.exit(2)
+    click.echo(
+        tk._("{rows} rows published in the dataset {dataset} for {months} month(s).").format(
+            rows=result["rows"], dataset=result["dataset"], months=len(result["months"])
+        )
+    )

@@ -5,6 +5,8 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
+from . import neighbourhoods
+
 __all__ = [
     "accorderie_format_minutes",
     "accorderie_categories",
@@ -13,6 +15,8 @@ __all__ = [
     "accorderie_state_label",
     "accorderie_exchange_button_label",
     "accorderie_chart",
+    "accorderie_dataset_offers",
+    "accorderie_neighbourhood_map",
 ]
 
 CHART_WIDTH = 600
@@ -94,3 +98,34 @@ def accorderie_chart(points: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
         f"{round(index * step, 1)},{y(point['balance'])}" for index, point in enumerate(points)
     )
     return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "line": line, "zero": y(0)}
+
+
+def accorderie_dataset_offers(dataset_id: str, limit: int = 5) -> dict[str, Any]:
+    """Return the published offers that help with a dataset, as the current
+    visitor may see them: ``{"count": total, "results": [services]}``."""
+    try:
+        return tk.get_action("accorderie_dataset_service_list")(
+            {"user": tk.current_user.name if tk.current_user.is_authenticated else ""},
+            {"id": dataset_id, "limit": limit},
+        )
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        # The dataset page itself checks that the visitor may read the
+        # dataset, so an empty list is enough here.
+        return {"count": 0, "results": []}
+
+
+def accorderie_neighbourhood_map(accorderie_id: str) -> dict[str, Any]:
+    """Return the neighbourhood map of an accorderie, ready to draw.
+
+    ``points`` lists each neighbourhood's counts with its ``x``, ``y`` and
+    circle radius ``r`` in a 400 x 300 drawing. ``unplaced`` counts the
+    services of neighbourhoods without a point.
+    """
+    collection = tk.get_action("accorderie_neighbourhood_map_show")(
+        {"user": tk.current_user.name if tk.current_user.is_authenticated else ""},
+        {"accorderie_id": accorderie_id},
+    )
+    return {
+        "points": neighbourhoods.map_layout(collection["features"]),
+        "unplaced": collection["unplaced"],
+    }

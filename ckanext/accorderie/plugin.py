@@ -1,6 +1,8 @@
 """The accorderie plugin: the time bank of the Agen portal."""
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
@@ -9,11 +11,25 @@ from ckan.lib.plugins import DefaultTranslation
 # Imported for its side effect: the tables join CKAN's metadata, so CKAN's
 # test fixtures empty them between tests.
 from . import model  # noqa: F401
+from .logic import action, auth, bridge_action, bridge_auth
+
+
+def _exported(*modules: Any) -> dict[str, Any]:
+    """Return the names that the modules list in ``__all__``."""
+    return {name: getattr(module, name) for module in modules for name in module.__all__}
+
+
+def _actions() -> dict[str, Any]:
+    return _exported(action, bridge_action)
+
+
+def _auth_functions() -> dict[str, Any]:
+    return _exported(auth, bridge_auth)
 
 
 @tk.blanket.config_declarations
-@tk.blanket.actions
-@tk.blanket.auth_functions
+@tk.blanket.actions(_actions)
+@tk.blanket.auth_functions(_auth_functions)
 @tk.blanket.validators
 @tk.blanket.helpers
 @tk.blanket.cli

@@ -7,11 +7,12 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 
-HEAD = "a1c0e0000004"
+HEAD = "b8e0e0000006"
 TABLES = {
     "accorderie_accorderie", "accorderie_member", "accorderie_category",
     "accorderie_service", "accorderie_exchange", "accorderie_account",
     "accorderie_transfer", "accorderie_entry",
+    "accorderie_service_dataset", "accorderie_neighbourhood_point",
 }
 
 
@@ -85,3 +86,13 @@ def test_downgrade_then_upgrade_again(cli):
     assert _scalar(
         "SELECT count(*) FROM pg_indexes WHERE indexname = 'accorderie_service_search_idx'"
     ) == 1
+
+
+def test_downgrade_drops_bridge_tables(cli):
+    _db(cli, "downgrade", "-v", "a1c0e0000004")
+
+    assert _tables() == TABLES - {"accorderie_service_dataset", "accorderie_neighbourhood_point"}
+    assert _version() == "a1c0e0000004"
+
+    _db(cli, "upgrade")
+    assert _tables() == TABLES

@@ -32,6 +32,15 @@ __all__ = [
     "exchange_close_schema",
     "ledger_audit_schema",
     "report_show_schema",
+
+
+    "stats_publish_schema",
+    "service_dataset_update_schema",
+    "dataset_service_list_schema",
+    "neighbourhood_point_update_schema",
+    "neighbourhood_point_list_schema",
+    "neighbourhood_map_show_schema",
+    "meeting_place_list_schema",
 ]
 
 
@@ -365,4 +374,107 @@ def report_show_schema(
     return {
         "accorderie_id": [not_empty, unicode_safe, accorderie_accorderie_id_exists],
         "months": [default(12), int_validator, accorderie_months],
+    }
+
+
+@validator_args
+def stats_publish_schema(
+    ignore_missing: Validator,
+    default: ValidatorFactory,
+    boolean_validator: Validator,
+    accorderie_month: Validator,
+    accorderie_stats_month_or_all: Validator,
+) -> Schema:
+    return {
+        "month": [ignore_missing, accorderie_month],
+        "all": [default(False), boolean_validator],
+        "__before": [accorderie_stats_month_or_all],
+    }
+
+
+@validator_args
+def service_dataset_update_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    accorderie_service_exists: Validator,
+    accorderie_dataset_list: Validator,
+) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe, accorderie_service_exists],
+        "datasets": [accorderie_dataset_list],
+    }
+
+
+@validator_args
+def dataset_service_list_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    default: ValidatorFactory,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe],
+        "limit": [
+            default(20),
+            natural_number_validator,
+            limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
+        ],
+    }
+
+
+@validator_args
+def neighbourhood_point_update_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    strip_value: Validator,
+    default: ValidatorFactory,
+    accorderie_accorderie_id_exists: Validator,
+    accorderie_latitude: Validator,
+    accorderie_longitude: Validator,
+) -> Schema:
+    return {
+        "accorderie_id": [not_empty, unicode_safe, accorderie_accorderie_id_exists],
+        "points": {
+            "neighbourhood": [not_empty, unicode_safe, strip_value],
+            "latitude": [not_empty, accorderie_latitude],
+            "longitude": [not_empty, accorderie_longitude],
+        },
+    }
+
+
+@validator_args
+def neighbourhood_point_list_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    accorderie_accorderie_id_exists: Validator,
+) -> Schema:
+    return {"accorderie_id": [not_empty, unicode_safe, accorderie_accorderie_id_exists]}
+
+
+@validator_args
+def neighbourhood_map_show_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    accorderie_accorderie_id_exists: Validator,
+) -> Schema:
+    return {"accorderie_id": [not_empty, unicode_safe, accorderie_accorderie_id_exists]}
+
+
+@validator_args
+def meeting_place_list_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    default: ValidatorFactory,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+    accorderie_service_exists: Validator,
+) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe, accorderie_service_exists],
+        "limit": [
+            default(3),
+            natural_number_validator,
+            limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
+        ],
     }

@@ -17,6 +17,7 @@ from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckan.lib.navl.dictization_functions import missing
 
 from .. import model as acc_model
+from .. import stats
 
 # parse_duration is not listed: it is a helper, not a validator.
 __all__ = [
@@ -30,6 +31,12 @@ __all__ = [
     "accorderie_category_exists",
     "accorderie_accorderie_id_exists",
     "accorderie_date",
+    "accorderie_month",
+    "accorderie_stats_month_or_all",
+    "accorderie_service_exists",
+    "accorderie_dataset_list",
+    "accorderie_latitude",
+    "accorderie_longitude",
 ]
 
 # "1h30", "1 h 30", "2h", "1h30min"
@@ -241,3 +248,76 @@ def accorderie_months(value: Any, context: Context) -> int:
     if not 1 <= int(value) <= 120:
         raise tk.Invalid(tk._("The number of months must be between 1 and 120."))
     return int(value)
+
+
+
+
+def accorderie_month(value: Any, context: Context) -> str:
+    """Check a month written YYYY-MM, e.g. ``2026-09``."""
+    text = str(value).strip()
+    if not stats.MONTH_PATTERN.match(text):
+        raise tk.Invalid(
+            tk._("The month {value} is not valid: write it as YYYY-MM, e.g. 2026-09.").format(
+                value=value
+            )
+        )
+    return text
+
+
+def accorderie_stats_month_or_all(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Require exactly one of ``month`` and ``all``."""
+    month = data.get(("month",))
+    every = data.get(("all",))
+    has_month = month not in (None, missing, "")
+    has_all = every not in (None, missing, "", False, "false", "False", "0")
+    if has_month == has_all:
+        errors.setdefault(("month",), []).append(
+            tk._("Give either a month (YYYY-MM) or all, not both and not neither.")
+        )
+
+
+def accorderie_service_exists(value: Any, context: Context) -> Any:
+    """Check that ``value`` is the id of a service."""
+    if context["session"].get(acc_model.Service, value) is None:
+        raise tk.Invalid(tk._("The service {value} does not exist.").format(value=value))
+    return value
+
+
+def accorderie_dataset_list(value: Any, context: Context) -> list[str]:
+    """Convert a list, or a comma-separated string, into dataset ids or
+    names; a missing value is an empty list."""
+    if value is missing or value is None or value == "":
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise tk.Invalid(tk._("Give the datasets as a list of dataset names or ids."))
+    return [v.strip() for v in value if v.strip()]
+
+
+def _degrees(value: Any, low: float, high: float, message: str) -> float:
+    if isinstance(value, bool):
+        raise tk.Invalid(message)
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise tk.Invalid(message)
+    if not low <= number <= high:
+        raise tk.Invalid(message)
+    return number
+
+
+def accorderie_latitude(value: Any, context: Context) -> float:
+    """Convert a WGS 84 latitude in degrees, between -90 and 90."""
+    return _degrees(value, -90.0, 90.0, tk._(
+        "The latitude {value} is not valid: give degrees between -90 and 90, e.g. 44.2033."
+    ).format(value=value))
+
+
+def accorderie_longitude(value: Any, context: Context) -> float:
+    """Convert a WGS 84 longitude in degrees, between -180 and 180."""
+    return _degrees(value, -180.0, 180.0, tk._(
+        "The longitude {value} is not valid: give degrees between -180 and 180, e.g. 0.6163."
+    ).format(value=value))

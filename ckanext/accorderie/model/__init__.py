@@ -308,3 +308,9 @@ class Entry(BaseModel):  # type: ignore[misc]
     )
     minutes = Column(types.Integer, nullable=False)
 
+
+
+# Imported last, because its tables reference the ones above.
+from .bridge import NeighbourhoodPoint, ServiceDataset  # noqa: E402
+
+__all__ += ["ServiceDataset", "NeighbourhoodPoint"]
