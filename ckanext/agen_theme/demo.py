@@ -77,7 +77,7 @@ class DemoManifest:
 
 @dataclass
 class DemoReport:
-    """What a run of the loader did, for the command's summary."""
+    """Counts of what one run of the loader created, updated and skipped."""
 
     organizations_created: int = 0
     organizations_updated: int = 0
@@ -187,7 +187,7 @@ def _dataset_dict(dataset: DemoDataset, producer: str) -> dict[str, Any]:
 
 
 def _resource_is_current(resource: dict[str, Any], path: Path) -> bool:
-    """Tell whether an uploaded resource already holds this exact file."""
+    """Tell whether an uploaded resource already contains this exact file."""
     # CKAN stores uploads under a munged name (lower case, for one).
     stored_name = munge_filename(path.name)
     return (
@@ -238,8 +238,8 @@ def _sync_resources(
 def _submit_to_datastore(resources: Iterable[dict[str, Any]], report: DemoReport) -> None:
     """Queue tabular resources that are not in the DataStore yet for xloader.
 
-    xloader queues a file by itself when it is uploaded, and then answers
-    False to a second request for it, so both cases count as queued.
+    xloader queues a file by itself when it is uploaded, and then returns
+    False for a second request for it, so both cases count as queued.
     """
     if not p.plugin_loaded("xloader"):
         return
@@ -304,7 +304,7 @@ def load_demo(
 ) -> DemoReport:
     """Create or update every organisation and dataset of the manifest.
 
-    :param data_dir: the folder that holds ``datasets.yaml`` and ``data/``
+    :param data_dir: the folder that contains ``datasets.yaml`` and ``data/``
     :param progress: wraps the list of datasets, for example in a progress bar
     :returns: the counts of what was created, updated and skipped
     """
