@@ -7,12 +7,13 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 
-HEAD = "b8e0e0000006"
+HEAD = "c1e0e0000007"
 TABLES = {
     "accorderie_accorderie", "accorderie_member", "accorderie_category",
     "accorderie_service", "accorderie_exchange", "accorderie_account",
     "accorderie_transfer", "accorderie_entry",
     "accorderie_service_dataset", "accorderie_neighbourhood_point",
+    "accorderie_member_note",
 }
 
 

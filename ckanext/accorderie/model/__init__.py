@@ -20,6 +20,7 @@ from ckan.model.types import make_uuid
 __all__ = [
     "Accorderie",
     "Member",
+    "MemberNote",
     "Category",
     "Service",
     "Exchange",
@@ -108,6 +109,34 @@ class Member(BaseModel):  # type: ignore[misc]
     applied = Column(types.DateTime, nullable=False, default=_utcnow)
     approved = Column(types.DateTime)
     erased = Column(types.DateTime)
+    # Locale code ("fr", "en") of the pages the member last used to apply or
+    # edit the profile; e-mails to the member are written in it. NULL means
+    # the portal's default locale.
+    language = Column(types.UnicodeText)
+
+
+class MemberNote(BaseModel):  # type: ignore[misc]
+    """A note that staff keep on a member, e.g. after a phone call.
+
+    Notes are personal data: the member's export lists them and erasure
+    deletes them.
+    """
+
+    __tablename__ = "accorderie_member_note"
+
+    id = Column(types.UnicodeText, primary_key=True, default=make_uuid)
+    member_id = Column(
+        types.UnicodeText,
+        ForeignKey("accorderie_member.id", ondelete="CASCADE"),
+        nullable=False,
+    )
+    author_id = Column(
+        types.UnicodeText,
+        ForeignKey("accorderie_member.id", ondelete="SET NULL"),
+        nullable=True,
+    )
+    text = Column(types.UnicodeText, nullable=False)
+    created = Column(types.DateTime, nullable=False, default=_utcnow)
 
 
 class Category(BaseModel):  # type: ignore[misc]
