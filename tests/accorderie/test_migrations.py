@@ -92,8 +92,21 @@ def test_downgrade_then_upgrade_again(cli):
 def test_downgrade_drops_bridge_tables(cli):
     _db(cli, "downgrade", "-v", "a1c0e0000004")
 
-    assert _tables() == TABLES - {"accorderie_service_dataset", "accorderie_neighbourhood_point"}
+    assert _tables() == TABLES - {
+        "accorderie_service_dataset", "accorderie_neighbourhood_point", "accorderie_member_note",
+    }
     assert _version() == "a1c0e0000004"
+
+    _db(cli, "upgrade")
+    assert _tables() == TABLES
+
+
+def test_downgrade_drops_member_notes_and_language(cli):
+    _db(cli, "downgrade", "-v", "b8e0e0000006")
+
+    columns = {c["name"] for c in sa.inspect(model.meta.engine).get_columns("accorderie_member")}
+    assert "language" not in columns
+    assert "accorderie_member_note" not in _tables()
 
     _db(cli, "upgrade")
     assert _tables() == TABLES
