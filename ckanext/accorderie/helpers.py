@@ -1,9 +1,11 @@
 """Template helpers of the accorderie plugin."""
 from __future__ import annotations
 
+import logging
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
+from ckan.lib import formatters
 
 from . import neighbourhoods
 
@@ -17,7 +19,12 @@ __all__ = [
     "accorderie_chart",
     "accorderie_dataset_offers",
     "accorderie_neighbourhood_map",
+    "accorderie_service_datasets",
+    "accorderie_meeting_places",
+    "accorderie_format_distance",
 ]
+
+log = logging.getLogger(__name__)
 
 CHART_WIDTH = 600
 CHART_HEIGHT = 200
@@ -129,3 +136,37 @@ def accorderie_neighbourhood_map(accorderie_id: str) -> dict[str, Any]:
         "points": neighbourhoods.map_layout(collection["features"]),
         "unplaced": collection["unplaced"],
     }
+
+
+def accorderie_service_datasets(service_id: str) -> list[dict[str, Any]]:
+    """Return the datasets a service helps with that the visitor may see."""
+    try:
+        return tk.get_action("accorderie_service_dataset_list")(
+            {"user": tk.current_user.name if tk.current_user.is_authenticated else ""},
+            {"id": service_id},
+        )
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return []
+
+
+def accorderie_meeting_places(service_id: str) -> Optional[dict[str, Any]]:
+    """Return the public places nearest to a service's neighbourhood, or
+    None when no table of places or no neighbourhood point is set."""
+    try:
+        return tk.get_action("accorderie_meeting_place_list")(
+            {"user": tk.current_user.name if tk.current_user.is_authenticated else ""},
+            {"id": service_id},
+        )
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError) as error:
+        # Missing settings are normal on a new portal: the page simply
+        # shows no places, and the debug line gives the missing setting.
+        log.debug("No meeting places for service %s: %s", service_id, error)
+        return None
+
+
+def accorderie_format_distance(metres: int) -> str:
+    """Format a distance for people: ``350 m``, ``1.2 km`` (``1,2 km`` in French)."""
+    if metres < 1000:
+        return tk._("{metres} m").format(metres=formatters.localised_number(metres))
+    kilometres = formatters.localised_number(round(metres / 1000, 1))
+    return tk._("{kilometres} km").format(kilometres=kilometres)

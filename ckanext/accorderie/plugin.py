@@ -11,6 +11,7 @@ from ckan.lib.plugins import DefaultTranslation
 # Imported for its side effect: the tables join CKAN's metadata, so CKAN's
 # test fixtures empty them between tests.
 from . import model  # noqa: F401
+from . import bridge_views, views
 from .logic import action, auth, bridge_action, bridge_auth
 
 
@@ -27,13 +28,17 @@ def _auth_functions() -> dict[str, Any]:
     return _exported(auth, bridge_auth)
 
 
+def _blueprints() -> list[Any]:
+    return [views.accorderie, bridge_views.accorderie_bridge]
+
+
 @tk.blanket.config_declarations
 @tk.blanket.actions(_actions)
 @tk.blanket.auth_functions(_auth_functions)
 @tk.blanket.validators
 @tk.blanket.helpers
 @tk.blanket.cli
-@tk.blanket.blueprints
+@tk.blanket.blueprints(_blueprints)
 class AccorderiePlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)

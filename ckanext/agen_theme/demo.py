@@ -293,7 +293,13 @@ def create_missing_accorderies(accorderies: list[dict[str, Any]], report: DemoRe
     for accorderie in accorderies:
         if accorderie["name"] in existing:
             continue
-        tk.get_action("accorderie_accorderie_create")(_context(), dict(accorderie))
+        settings = dict(accorderie)
+        points = settings.pop("neighbourhood_points", [])
+        created = tk.get_action("accorderie_accorderie_create")(_context(), settings)
+        if points:
+            tk.get_action("accorderie_neighbourhood_point_update")(
+                _context(), {"accorderie_id": created["id"], "points": points}
+            )
         report.accorderies_created += 1
         log.info("Demo accorderie created: %s", accorderie["name"])
 

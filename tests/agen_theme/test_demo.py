@@ -198,6 +198,13 @@ class TestDemoAccorderie:
         assert accorderie["opening_credit"] == 15 * 60
         assert "Montanou" in accorderie["neighbourhoods"]
 
+    def test_places_the_town_centre_on_the_map(self):
+        demo.load_demo(DEMO_DIR)
+
+        points = call_action("accorderie_neighbourhood_point_list", accorderie_id="accorderie-agen")
+
+        assert points == [{"neighbourhood": "Centre-ville", "latitude": 44.2033, "longitude": 0.6166}]
+
     def test_second_run_keeps_staff_settings(self):
         demo.load_demo(DEMO_DIR)
         call_action(
