@@ -140,6 +140,15 @@ def _pages(web_acc, agen):
         "/accorderie/agen/print/services", "/accorderie/agen/staff/print/members",
         f"/accorderie/agen/staff/print/members/{other['id']}",
     ]
+    # The pages that join the accorderie to the catalogue; a point makes the
+    # home page draw its neighbourhood map.
+    call_action(
+        "accorderie_neighbourhood_point_update", accorderie_id=agen["id"],
+        points=[{"neighbourhood": agen["neighbourhoods"][0], "latitude": 44.2033, "longitude": 0.6166}],
+    )
+    paths += [
+        "/accorderie/agen/staff/neighbourhoods", f"/accorderie/service/{service['id']}/datasets",
+    ]
     return staff_user, paths
 
 
