@@ -312,3 +312,18 @@ def test_publish_queues_no_load(three_months, cli):
 
     titles = [job["title"] for job in call_action("job_list")]
     assert [title for title in titles if "load" in (title or "")] == []
+
+
+def test_chart_shows_suppressed_month_as_no_value(three_months, cli, app):
+    _publish(cli, "--month", "2026-08")
+    _publish(cli, "--month", "2026-09")
+    table = _resources("totals")
+    chart = next(
+        v for v in call_action("resource_view_list", id=table["id"]) if v["view_type"] == "agen_chart_view"
+    )
+
+    response = app.get(f"/dataset/{DATASET}/resource/{table['id']}/view/{chart['id']}")
+
+    assert response.status_code == 200
+    assert "<td>2026-09</td><td>aucune valeur</td>" in response.body
+    assert response.body.count('class="agen-chart-point"') == 1

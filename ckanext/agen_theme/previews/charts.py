@@ -85,7 +85,38 @@ def agen_previews_scale(values: list[Optional[float]]) -> dict[str, float]:
     return {"min": low, "max": high}
 
 
+def agen_previews_line_segments(
+    values: list[Optional[float]], scale: dict[str, float], width: float, height: float,
+    margin: float = 10.0,
+) -> list[list[dict[str, Any]]]:
+    """Return the points of a line chart, split where a value is empty.
+
+    Each point is ``{"x", "y", "index"}``, where ``index`` is the value's
+    position. An empty value ends the current segment, so the line shows a
+    gap there instead of a fall to zero.
+    """
+    step = width / max(len(values) - 1, 1)
+    span = scale["max"] - scale["min"]
+    segments: list[list[dict[str, Any]]] = []
+    current: list[dict[str, Any]] = []
+    for index, value in enumerate(values):
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        current.append({
+            "x": round(margin + index * step, 1),
+            "y": round(margin + height - (value - scale["min"]) / span * height, 1),
+            "index": index,
+        })
+    if current:
+        segments.append(current)
+    return segments
+
+
 helpers = {
+    "agen_previews_line_segments": agen_previews_line_segments,
     "agen_previews_pie_slices": agen_previews_pie_slices,
     "agen_previews_scale": agen_previews_scale,
 }

@@ -110,3 +110,13 @@ def test_pie_slices_share_whole():
 
     assert [round(item["share"], 2) for item in slices] == [0.25, 0.75, 0.0]
     assert slices[2]["path"] == ""
+
+
+def test_line_segments_break_at_empty_values():
+    scale = {"min": 0.0, "max": 10.0}
+
+    segments = charts.agen_previews_line_segments([5.0, None, 10.0, 0.0], scale, width=300, height=100)
+
+    assert [[point["index"] for point in segment] for segment in segments] == [[0], [2, 3]]
+    assert segments[0][0] == {"x": 10.0, "y": 60.0, "index": 0}
+    assert segments[1][1] == {"x": 310.0, "y": 110.0, "index": 3}
