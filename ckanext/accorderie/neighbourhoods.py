@@ -7,6 +7,9 @@ from typing import Any
 
 __all__ = ["EARTH_RADIUS_M", "distance_m", "map_layout"]
 
+# Height of a label's line of text in the drawing, in drawing units.
+LABEL_HEIGHT = 14
+
 # Mean radius of the Earth (IUGG), in metres.
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -51,10 +54,22 @@ def map_layout(
     placed = []
     for feature, lon, lat in zip(features, lons, lats):
         total = feature["properties"]["offers"] + feature["properties"]["requests"]
+        y = round(height / 2 - (lat - centre_y) * scale, 1)
+        r = round(4 + 20 * math.sqrt(total / largest), 1)
         placed.append({
             **feature["properties"],
             "x": round(width / 2 + (lon - centre_x) * shrink * scale, 1),
-            "y": round(height / 2 - (lat - centre_y) * scale, 1),
-            "r": round(4 + 20 * math.sqrt(total / largest), 1),
+            "y": y,
+            "r": r,
+            "label_y": _label_y(y, r, height),
         })
     return placed
+
+
+def _label_y(y: float, r: float, height: int) -> float:
+    """Return the baseline of a point's label: below its circle, or above
+    it when the label would fall off the bottom of the drawing."""
+    below = y + r + LABEL_HEIGHT
+    if below <= height - 4:
+        return round(below, 1)
+    return round(y - r - 4, 1)

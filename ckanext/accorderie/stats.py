@@ -112,8 +112,9 @@ def _counted_exchanges() -> Any:
 
 
 def months_with_activity(session: Any) -> list[str]:
-    """Return every month from the first settled exchange or approved member
-    to the last, YYYY-MM, in order; empty months in between included."""
+    """Return every finished month from the first settled exchange or
+    approved member to the last, YYYY-MM, in order; empty months in between
+    included. The current month is left out until it is over."""
     first_exchange, last_exchange = session.execute(
         sa.select(sa.func.min(acc_model.Exchange.exchange_date), sa.func.max(acc_model.Exchange.exchange_date))
         .where(_counted_exchanges())
@@ -128,7 +129,8 @@ def months_with_activity(session: Any) -> list[str]:
 
     months = []
     month = min(firsts)
-    while month <= max(lasts):
+    last = min(max(lasts), latest_complete_month())
+    while month <= last:
         months.append(month)
         month = _month_of(month_bounds(month)[1])
     return months

@@ -99,8 +99,7 @@ def test_point_missing_longitude_named_and_nothing_stored(app, acc, agen, staff)
         "latitude-1": "44,1950", "longitude-1": "",
     }).body
 
-    assert "Longitude" in body
-    assert "Valeur manquante" in body
+    assert "La longitude est manquante" in body
     assert 'name="latitude-1" value="44,1950"' in body
     assert _points(agen) == [CENTRE]
 

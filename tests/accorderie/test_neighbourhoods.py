@@ -11,7 +11,8 @@ from ckan.tests.helpers import call_action, call_auth
 
 import ckanext.datastore.tests.helpers as datastore_helpers
 
-from ckanext.accorderie.neighbourhoods import distance_m
+from ckanext.accorderie.logic import bridge_action
+from ckanext.accorderie.neighbourhoods import distance_m, map_layout
 
 from .conftest import as_user
 
@@ -244,6 +245,12 @@ class TestMeetingPlaces:
         assert result["places"][0]["distance_m"] == round(distance_m(44.2033, 0.6163, 44.2035, 0.6160))
         assert result["neighbourhood"] == "Centre"
 
+    @pytest.mark.ckan_config("ckanext.accorderie.meeting_places_max_distance", 500)
+    def test_far_places_left_out(self, request_in_centre):
+        result = _places(request_in_centre, limit=10)
+
+        assert [p["name"] for p in result["places"]] == ["Jasmin", "Pont de Pierre"]
+
     def test_limit(self, request_in_centre):
         assert len(_places(request_in_centre, limit=1)["places"]) == 1
         assert len(_places(request_in_centre, limit=10)["places"]) == 4
@@ -284,3 +291,55 @@ class TestMeetingPlaces:
 
         with pytest.raises(tk.ObjectNotFound):
             _places(request_in_centre)
+
+
+def test_map_titles_use_plurals(mapped):
+    html = tk.render_snippet("accorderie_bridge/neighbourhood_map.html", {"accorderie": mapped["accorderie"]})
+
+    assert "<title>Centre : 2 offres, 1 demande</title>" in html
+    assert "<title>Pin : 0 offre, 1 demande</title>" in html
+    assert "Hors de la carte : 2 offres et 0 demande d'autres quartiers." in html.replace("&#39;", "'")
+
+
+def test_label_moves_above_near_bottom():
+    features = [
+        {"geometry": {"coordinates": [0.60, 44.22]}, "properties": {"offers": 1, "requests": 0}},
+        {"geometry": {"coordinates": [0.62, 44.19]}, "properties": {"offers": 5, "requests": 5}},
+    ]
+
+    low, high = sorted(map_layout(features), key=lambda p: p["y"], reverse=True)
+
+    assert low["label_y"] < low["y"] - low["r"]
+    assert high["label_y"] > high["y"] + high["r"]
+
+
+def test_same_name_given_once():
+    places = [
+        {"name": "Jasmin", "distance_m": 30}, {"name": "Jasmin", "distance_m": 45},
+        {"name": None, "distance_m": 50}, {"name": None, "distance_m": 60},
+        {"name": "Gare", "distance_m": 600},
+    ]
+
+    distinct = bridge_action._nearest_distinct(places, limit=3)
+
+    assert distinct == [places[0], places[2], places[3]]
+
+
+def test_points_as_text_rejected(acc):
+    accorderie = acc.accorderie()
+
+    with pytest.raises(tk.ValidationError) as raised:
+        call_action("accorderie_neighbourhood_point_update", accorderie_id=accorderie["id"], points="Centre")
+
+    assert "points" in raised.value.error_dict
+
+
+def test_missing_longitude_named(acc):
+    accorderie = acc.accorderie()
+
+    with pytest.raises(tk.ValidationError) as raised:
+        _set_points(accorderie, {"neighbourhood": "Centre", "latitude": 44.2, "longitude": " "})
+
+    assert raised.value.error_dict["points"][0]["longitude"] == [
+        "La longitude est manquante : indiquez des degrés entre -180 et 180, par exemple 0,6163."
+    ]

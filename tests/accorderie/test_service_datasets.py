@@ -144,7 +144,6 @@ def test_dataset_lists_exactly_published_offers(acc, budget, organization):
     _link(_service(member, title="Masquée", status="hidden"), "budget")
     _link(_service(member, title="Fermée", status="closed"), "budget")
     _link(_service(member, title="Expirée", expires="2020-01-01"), "budget")
-    _link(_service(member, type_="request", title="Demande"), "budget")
     _link(_service(member, title="Sans lien"), "other")
 
     assert _offer_titles(budget) == ["Autre offre publiée", "Offre publiée"]
@@ -232,3 +231,14 @@ def test_dataset_page_without_offers(acc, budget, app):
 
     assert HELP_LINE_FR not in body
     assert "Brouillon caché" not in body
+
+
+def test_request_cannot_name_datasets(acc, budget):
+    member = acc.member(acc.accorderie())
+    request = _service(member, type_="request")
+
+    with pytest.raises(tk.ValidationError) as raised:
+        _link(request, "budget", user=member["user"])
+
+    assert "datasets" in raised.value.error_dict
+    assert call_action("accorderie_service_dataset_list", id=request["id"]) == []

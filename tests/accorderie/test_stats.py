@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from urllib.parse import urlparse
@@ -270,10 +271,21 @@ def test_months_with_activity_fills_gaps(three_months):
     assert months == ["2026-08", "2026-09", "2026-10"]
 
 
+def test_months_with_activity_stop_before_current(three_months, acc):
+    acc.member(acc.accorderie())
+
+    months = stats.months_with_activity(model.Session)
+
+    assert months[-1] == stats.latest_complete_month()
+    assert datetime.date.today().strftime("%Y-%m") not in months
+
+
 @pytest.mark.parametrize("args, message", [
     (["--month", "2026-13"], "2026-13"),
     (["--month", "septembre"], "AAAA-MM"),
     (["--month", "2026-09", "--all"], "month"),
+    (["--month", "2030-01"], "2030-01"),
+    (["--month", datetime.date.today().strftime("%Y-%m")], "pas encore"),
 ])
 def test_publish_rejects_bad_month(clean_datastore, acc, cli, args, message):
     result = cli.invoke(accorderie_cli, ["publish-stats", *args])

@@ -105,8 +105,10 @@ def _dataset_summary(dataset: dict[str, Any]) -> dict[str, Any]:
 def accorderie_service_dataset_update(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Set the datasets of the portal that a service offers help with.
 
-    The service's owner and staff may call it. Every dataset must exist and
-    be visible to the caller. The list replaces the service's previous one.
+    The service's owner and staff may call it. Only an offer may name
+    datasets (a request may be given an empty list). Every dataset must
+    exist and be visible to the caller. The list replaces the service's
+    previous one.
 
     :param id: the service's id
     :type id: string
@@ -119,6 +121,10 @@ def accorderie_service_dataset_update(context: Context, data_dict: DataDict) -> 
     data = _validate(data_dict, acc_schema.service_dataset_update_schema(), context)
     session = session_of(context)
     service = session.get(acc_model.Service, data["id"])
+    if service.type != "offer" and data["datasets"]:
+        raise tk.ValidationError({"datasets": [
+            tk._("Only an offer can name datasets: a request asks for help, it does not give it.")
+        ]})
 
     datasets = []
     for position, id_or_name in enumerate(data["datasets"]):
@@ -246,6 +252,10 @@ def accorderie_neighbourhood_point_update(context: Context, data_dict: DataDict)
     :returns: the points, by neighbourhood
     :rtype: list of dicts
     """
+    if not isinstance(data_dict.get("points", []), list):
+        raise tk.ValidationError({"points": [tk._(
+            "Give the points as a list of {\"neighbourhood\", \"latitude\", \"longitude\"} objects."
+        )]})
     data = _validate(data_dict, acc_schema.neighbourhood_point_update_schema(), context)
     tk.check_access("accorderie_neighbourhood_point_update", context, data)
     session = session_of(context)
@@ -389,7 +399,9 @@ def accorderie_meeting_place_list(context: Context, data_dict: DataDict) -> Acti
     of the DataStore resource set in
     ``ckanext.accorderie.meeting_places_resource`` (the bus stops, for
     example), ranked by straight-line (great-circle) distance from the point staff set
-    for the service's neighbourhood.
+    for the service's neighbourhood. Places farther than
+    ``ckanext.accorderie.meeting_places_max_distance`` metres are left out,
+    and a name listed twice (a stop on each side of a street) is given once.
 
     :param id: the id of a request (or an offer) that names a neighbourhood
     :type id: string
@@ -436,20 +448,43 @@ def accorderie_meeting_place_list(context: Context, data_dict: DataDict) -> Acti
         )
 
     columns, name_column = _meeting_place_columns(table["fields"])
+    max_distance = tk.config.get("ckanext.accorderie.meeting_places_max_distance")
     places = []
     for record in table["records"]:
         point = _record_point(record, columns)
         if point is None:
             continue
+        distance = round(neighbourhoods.distance_m(centre.latitude, centre.longitude, *point))
+        if distance > max_distance:
+            continue
         places.append({
             "name": record.get(name_column) if name_column else None,
             "latitude": point[0],
             "longitude": point[1],
-            "distance_m": round(neighbourhoods.distance_m(centre.latitude, centre.longitude, *point)),
+            "distance_m": distance,
         })
     places.sort(key=lambda place: (place["distance_m"], str(place["name"])))
     return {
         "neighbourhood": service.neighbourhood,
         "resource_id": resource_id,
-        "places": places[: data["limit"]],
+        "places": _nearest_distinct(places, data["limit"]),
     }
+
+
+def _nearest_distinct(places: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """Return the first ``limit`` places of a sorted list, each name once.
+
+    A bus stop is often listed once per direction under the same name, and
+    a person meets at the place, not at one side of the street.
+    """
+    seen: set[str] = set()
+    distinct = []
+    for place in places:
+        if place["name"] is not None and place["name"] in seen:
+            continue
+        if place["name"] is not None:
+            seen.add(place["name"])
+        distinct.append(place)
+        if len(distinct) == limit:
+            break
+    return distinct

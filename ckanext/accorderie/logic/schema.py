@@ -437,8 +437,8 @@ def neighbourhood_point_update_schema(
         "accorderie_id": [not_empty, unicode_safe, accorderie_accorderie_id_exists],
         "points": {
             "neighbourhood": [not_empty, unicode_safe, strip_value],
-            "latitude": [not_empty, accorderie_latitude],
-            "longitude": [not_empty, accorderie_longitude],
+            "latitude": [accorderie_latitude],
+            "longitude": [accorderie_longitude],
         },
     }
 

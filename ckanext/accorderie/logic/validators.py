@@ -253,12 +253,19 @@ def accorderie_months(value: Any, context: Context) -> int:
 
 
 def accorderie_month(value: Any, context: Context) -> str:
-    """Check a month written YYYY-MM, e.g. ``2026-09``."""
+    """Check a finished month written YYYY-MM, e.g. ``2026-09``."""
     text = str(value).strip()
     if not stats.MONTH_PATTERN.match(text):
         raise tk.Invalid(
             tk._("The month {value} is not valid: write it as YYYY-MM, e.g. 2026-09.").format(
                 value=value
+            )
+        )
+    latest = stats.latest_complete_month()
+    if text > latest:
+        raise tk.Invalid(
+            tk._("The month {value} is not over yet: the latest month that can be published is {latest}.").format(
+                value=text, latest=latest
             )
         )
     return text
@@ -297,7 +304,9 @@ def accorderie_dataset_list(value: Any, context: Context) -> list[str]:
     return [v.strip() for v in value if v.strip()]
 
 
-def _degrees(value: Any, low: float, high: float, message: str) -> float:
+def _degrees(value: Any, low: float, high: float, message: str, missing_message: str) -> float:
+    if value is missing or value is None or str(value).strip() == "":
+        raise tk.Invalid(missing_message)
     if isinstance(value, bool):
         raise tk.Invalid(message)
     try:
@@ -313,11 +322,15 @@ def accorderie_latitude(value: Any, context: Context) -> float:
     """Convert a WGS 84 latitude in degrees, between -90 and 90."""
     return _degrees(value, -90.0, 90.0, tk._(
         "The latitude {value} is not valid: give degrees between -90 and 90, e.g. 44.2033."
-    ).format(value=value))
+    ).format(value=value), tk._(
+        "The latitude is missing: give degrees between -90 and 90, e.g. 44.2033."
+    ))
 
 
 def accorderie_longitude(value: Any, context: Context) -> float:
     """Convert a WGS 84 longitude in degrees, between -180 and 180."""
     return _degrees(value, -180.0, 180.0, tk._(
         "The longitude {value} is not valid: give degrees between -180 and 180, e.g. 0.6163."
-    ).format(value=value))
+    ).format(value=value), tk._(
+        "The longitude is missing: give degrees between -180 and 180, e.g. 0.6163."
+    ))
