@@ -115,8 +115,14 @@ def _schema_resource(
     return tk.get_action("resource_update")(dict(context), {**data, "id": existing["id"]})
 
 
-def _dump_url(resource_id: str) -> str:
-    return tk.url_for("datastore.dump", resource_id=resource_id, qualified=True)
+def _dump_url(resource_id: str, part: str) -> str:
+    """Return the address of the table's CSV: the DataStore dump with the
+    Table Schema's columns only (no ``_id``), in primary key order."""
+    fields, primary_key = PARTS[part]
+    return tk.url_for(
+        "datastore.dump", resource_id=resource_id, qualified=True,
+        fields=",".join(name for name, *_rest in fields), sort=", ".join(primary_key),
+    )
 
 
 def _table_resource(
@@ -143,7 +149,7 @@ def _table_resource(
         # table, whenever package_update saves it with a changed URL.
         resource_id = created["resource_id"]
         return tk.get_action("resource_patch")(dict(context), {
-            "id": resource_id, "url": _dump_url(resource_id), "url_type": "xloader",
+            "id": resource_id, "url": _dump_url(resource_id, part), "url_type": "xloader",
             "format": "CSV", "schema_url": schema_url,
         })
 
@@ -153,7 +159,7 @@ def _table_resource(
         "force": True,
     })
     return tk.get_action("resource_patch")(dict(context), {
-        "id": existing["id"], "schema_url": schema_url,
+        "id": existing["id"], "schema_url": schema_url, "url": _dump_url(existing["id"], part),
     })
 
 

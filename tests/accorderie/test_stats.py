@@ -339,3 +339,15 @@ def test_chart_shows_suppressed_month_as_no_value(three_months, cli, app):
     assert response.status_code == 200
     assert "<td>2026-09</td><td>aucune valeur</td>" in response.body
     assert response.body.count('class="agen-chart-point"') == 1
+
+
+def test_resource_csv_has_schema_columns_only(three_months, cli, app):
+    _publish(cli, "--month", "2026-08")
+    table = _resources("totals")
+    address = urlparse(table["url"])
+
+    response = app.get(f"{address.path}?{address.query}")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+    assert rows[0] == TOTALS_HEADER[1:]
+    assert rows[1] == EXPECTED_TOTALS[0]
