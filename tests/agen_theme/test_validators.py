@@ -66,6 +66,43 @@ class TestSiret:
         assert model.Session.query(model.Package).count() == 0
 
 
+# Establishments of La Poste whose digits add up to a multiple of 5 and
+# which fail Luhn. Taken from the SIRET validator tests of La bonne
+# alternance, a French public service (repository
+# mission-apprentissage/labonnealternance, file
+# shared/src/validators/siretValidator.test.ts); not checked here against
+# the SIRENE register.
+LA_POSTE_SIRETS = ["35600000009075", "35600000009093"]
+
+
+class TestLaPosteSiret:
+    @pytest.mark.parametrize("siret", LA_POSTE_SIRETS)
+    def test_digit_sum_rule_accepted(self, create, siret):
+        dataset = create(producer_siret=siret)
+
+        assert dataset["producer_siret"] == siret
+
+    def test_head_office_accepted(self, create):
+        # La Poste's head office, 35600000000048, passes Luhn and not the
+        # digit-sum rule (its digits add up to 26).
+        dataset = create(producer_siret="356 000 000 00048")
+
+        assert dataset["producer_siret"] == "35600000000048"
+
+    def test_changed_digit_rejected(self, create):
+        # 35600000009075 with its last digit changed: the digits add up to 36.
+        errors = _errors(create, producer_siret="35600000009076")
+
+        assert list(errors) == ["producer_siret"]
+        assert "Luhn" in errors["producer_siret"][0]
+
+    def test_digit_sum_rule_only_for_la_poste(self, create):
+        # The digits add up to 15 and Luhn fails, but the SIREN is 356000001.
+        errors = _errors(create, producer_siret="35600000100000")
+
+        assert list(errors) == ["producer_siret"]
+
+
 class TestGeometry:
     def test_point_stored_compact(self, create):
         dataset = create(spatial='{"type": "Point", "coordinates": [0.6166, 44.2033]}')

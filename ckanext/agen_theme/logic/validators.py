@@ -44,6 +44,10 @@ TAG_NAME_PATTERN = re.compile(r"^[\w \-.'\u2019]*$", re.UNICODE)
 
 FRENCH_DATE_PATTERN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
+# La Poste's SIREN. INSEE numbers its establishments so that the sum of the
+# 14 digits of the SIRET is a multiple of 5, so most of them fail Luhn.
+LA_POSTE_SIREN = "356000000"
+
 
 def _luhn_is_valid(digits: str) -> bool:
     total = 0
@@ -57,10 +61,17 @@ def _luhn_is_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _la_poste_siret_is_valid(siret: str) -> bool:
+    return siret.startswith(LA_POSTE_SIREN) and sum(int(char) for char in siret) % 5 == 0
+
+
 def agen_theme_siret(value: Any, context: Context) -> Any:
     """Check a SIRET: 14 digits (spaces allowed) that pass the Luhn check.
 
-    The SIRET is returned as a string of 14 digits, so leading zeros stay.
+    An establishment of La Poste (SIREN 356000000) passes with either
+    Luhn or INSEE's rule for La Poste: the sum of its digits is a multiple
+    of 5. The SIRET is returned as a string of 14 digits, so leading zeros
+    stay.
     """
     if value is None or value == "":
         return value
@@ -71,9 +82,7 @@ def agen_theme_siret(value: Any, context: Context) -> Any:
             tk._("Producer SIRET: expected 14 digits, got \"{value}\".").format(value=value)
         )
 
-    # NOTE: La Poste's establishments follow another check rule and are
-    # rejected here; a SIRET of La Poste must be left out of this field.
-    if not _luhn_is_valid(siret):
+    if not _luhn_is_valid(siret) and not _la_poste_siret_is_valid(siret):
         raise tk.Invalid(
             tk._(
                 "Producer SIRET: {value} fails the Luhn check digit test; "
