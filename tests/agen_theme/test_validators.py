@@ -180,12 +180,75 @@ class TestContacts:
     def test_duplicate_email_rejected_on_group(self, create):
         errors = _errors(create, contact=[
             {"name": "Accueil", "email": "accueil@agen.test"},
-            {"name": "Autre", "email": "Accueil@Agen.test "},
+            {"name": "Voirie", "email": "voirie@agen.test"},
+            {"name": "Autre", "email": " Accueil@Agen.TEST "},
         ])
 
         assert list(errors) == ["contact"]
+        assert len(errors["contact"]) == 1
+        assert errors["contact"][0].startswith("Contact points: entries 1 and 3 ")
+        assert "Accueil@Agen.TEST" in errors["contact"][0]
+
+    def test_different_emails_accepted(self, create):
+        dataset = create(contact=[
+            {"name": "Accueil", "email": "accueil@agen.test"},
+            {"name": "Accueil bis", "email": "accueil2@agen.test"},
+        ])
+
+        assert [contact["email"] for contact in dataset["contact"]] == [
+            "accueil@agen.test", "accueil2@agen.test"
+        ]
+
+    def test_contacts_without_email_accepted(self, create):
+        dataset = create(contact=[{"name": "Accueil"}, {"name": "Voirie"}])
+
+        assert len(dataset["contact"]) == 2
+
+    def test_duplicate_email_stores_nothing(self, create):
+        _errors(create, contact=[
+            {"name": "Accueil", "email": "accueil@agen.test"},
+            {"name": "Autre", "email": "accueil@agen.test"},
+        ])
+
+        assert model.Session.query(model.Package).count() == 0
+
+    def test_duplicate_beside_entry_error_on_entry(self, create):
+        # The group cannot carry a message while an entry has errors of its
+        # own, so the duplicate is reported on the second entry's e-mail.
+        errors = _errors(create, contact=[
+            {"name": "Accueil", "email": "accueil@agen.test"},
+            {"name": "Autre", "email": "accueil@agen.test"},
+            {"name": "Voirie", "email": "voirie.agen.test"},
+        ])
+
         assert errors["contact"][0] == {}
-        assert "twice" in errors["contact"][1]["email"][0]
+        assert errors["contact"][1]["email"][0].startswith("Contact points: entries 1 and 2 ")
+        assert "voirie.agen.test" in errors["contact"][2]["email"][0]
+
+    def test_duplicate_email_french_in_api(self, app, create):
+        user = factories.SysadminWithToken()
+        org = factories.Organization()
+
+        response = app.post(
+            "/api/3/action/package_create",
+            headers={"Authorization": user["token"]},
+            json={
+                "name": "jeu-de-test",
+                "owner_org": org["id"],
+                "contact": [
+                    {"name": "Accueil", "email": "accueil@agen.test"},
+                    {"name": "Autre", "email": "ACCUEIL@agen.test"},
+                ],
+            },
+            status=409,
+        )
+
+        error = response.json["error"]
+        assert error["__type"] == "Validation Error"
+        assert error["contact"] == [
+            "Points de contact : les entrées 1 et 2 ont la même adresse électronique, "
+            "ACCUEIL@agen.test. Donnez à chaque point de contact sa propre adresse."
+        ]
 
     def test_bad_email_rejected(self, create):
         errors = _errors(create, contact=[{"name": "Accueil", "email": "accueil.agen.test"}])
