@@ -1,17 +1,21 @@
 """Time the catalogue pages with the Agen plugins and with stock CKAN.
 
 The script empties the TEST database and Solr core, creates 1,000 datasets
-of the Agen schema, then times three requests on the same rows, in rounds
-that alternate two set-ups:
+of the Agen schema and indexes them with the Agen hooks. Two child
+processes then load CKAN on those rows, one with the plugins
+``agen_theme scheming_datasets spatial_metadata spatial_query`` (the Agen
+schema, facets and search hooks) and one with no plugin at all (CKAN's
+default dataset schema and facets). The parent sends them the same request
+in turn, Agen then stock or stock then Agen, so that both sides share each
+moment of the machine's load.
 
-- with the plugins ``agen_theme scheming_datasets spatial_metadata
-  spatial_query`` (the Agen schema, facets and indexing hooks);
-- with no plugin at all (CKAN's default dataset schema and facets), after
-  rebuilding the search index without the hooks.
+Both sides read the same search index, built with the Agen hooks, because
+rebuilding it between two requests would take minutes. Stock CKAN reads
+the fields of its own schema in those documents and ignores the others.
 
-It prints the median time of each request, per round and over all rounds,
-and the ratio Agen / stock. Run it from the checkout, on the test services
-(it wipes ``ckan_test``)::
+It prints, per round and over all rounds, the median time of each request
+on each side and the ratio Agen / stock. Run it from the checkout, on the
+test services (it wipes ``ckan_test``)::
 
     source bin/lib.sh && export_ckan_env test ckan_test
     .venv/bin/python bench/catalogue_bench.py --ini test.ini
@@ -21,15 +25,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import multiprocessing
 import random
 import statistics
 import time
+from multiprocessing.connection import Connection
 from typing import Any, Callable
 
 DATASETS = 1000
 WARMUP = 3
 AGEN_PLUGINS = "agen_theme scheming_datasets spatial_metadata spatial_query"
 STOCK_PLUGINS = ""
+REQUEST_NAMES = ("/dataset/?q=budget (facets)", "/dataset/jeu-0500", "package_search q=budget")
 THEMES = ["AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "REGI", "SOCI", "TRAN"]
 FREQUENCIES = ["ANNUAL", "MONTHLY", "WEEKLY", "IRREG", "UNKNOWN"]
 PRODUCERS = [
@@ -79,22 +86,18 @@ def load_plugins(names: str) -> None:
     p.load_all()
 
 
-def make_client():
-    """Build a new WSGI app for the loaded plugins, with a test client."""
-    from ckan.tests import helpers
+def start_ckan(ini: str, plugins: str) -> None:
+    """Load CKAN's configuration and environment in this process."""
+    from ckan.cli import load_config
+    from ckan.config.environment import load_environment
 
-    return helpers._get_test_app()
-
-
-def median_ms(call: Callable[[], Any], repeats: int) -> float:
-    for _ in range(WARMUP):
-        call()
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
+    config = load_config(ini)
+    config["ckan.plugins"] = plugins
+    load_environment(config)
+    # Creating datasets without the view plugins logs a warning per view type.
+    logging.getLogger("ckan").setLevel(logging.ERROR)
+    logging.getLogger("ckanext").setLevel(logging.ERROR)
+    load_plugins(plugins)
 
 
 def get_ok(client, url: str) -> Callable[[], None]:
@@ -106,21 +109,45 @@ def get_ok(client, url: str) -> Callable[[], None]:
     return call
 
 
-def time_requests(repeats: int) -> dict[str, float]:
-    """Time the three requests with the plugins loaded now."""
+def request_calls() -> dict[str, Callable[[], Any]]:
+    """Return the timed requests by name, for the plugins loaded now."""
     from ckan.plugins import toolkit as tk
+    from ckan.tests import helpers
 
-    client = make_client()
+    client = helpers._get_test_app()
     search = tk.get_action("package_search")
-    return {
-        "/dataset?q=budget (facets)": median_ms(get_ok(client, "/dataset/?q=budget"), repeats),
-        "/dataset/jeu-0500": median_ms(get_ok(client, "/dataset/jeu-0500"), repeats),
-        "package_search q=budget": median_ms(
-            lambda: search({"ignore_auth": True}, {"q": "budget", "rows": 20,
-                                                   "facet.field": '["tags","res_format"]'}),
-            repeats,
+    calls = [
+        get_ok(client, "/dataset/?q=budget"),
+        get_ok(client, "/dataset/jeu-0500"),
+        lambda: search(
+            {"ignore_auth": True},
+            {"q": "budget", "rows": 20, "facet.field": '["tags","res_format"]'},
         ),
-    }
+    ]
+    return dict(zip(REQUEST_NAMES, calls))
+
+
+def serve_timings(ini: str, plugins: str, connection: Connection) -> None:
+    """Run in a child process: time each request the parent names.
+
+    The child sends "ready" once CKAN is loaded and warmed up, then one
+    duration in milliseconds per request name, until it receives None.
+    """
+    start_ckan(ini, plugins)
+    calls = request_calls()
+    for _ in range(WARMUP):
+        for call in calls.values():
+            call()
+    connection.send("ready")
+
+    while True:
+        name = connection.recv()
+        if name is None:
+            break
+        start = time.perf_counter()
+        calls[name]()
+        connection.send((time.perf_counter() - start) * 1000)
+    connection.close()
 
 
 def load_datasets() -> None:
@@ -159,60 +186,76 @@ def rebuild_index() -> None:
     search.commit()
 
 
+def start_side(context, ini: str, plugins: str) -> tuple[Any, Connection]:
+    parent_end, child_end = context.Pipe()
+    process = context.Process(target=serve_timings, args=(ini, plugins, child_end))
+    process.start()
+    child_end.close()
+    if parent_end.recv() != "ready":
+        raise RuntimeError(f"the child process with plugins {plugins!r} did not start")
+    return process, parent_end
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ini", default="test.ini", help="CKAN ini file (default: test.ini)")
-    parser.add_argument("--repeats", type=int, default=30, help="timed requests per page")
-    parser.add_argument("--rounds", type=int, default=2, help="Agen/stock rounds to alternate")
+    parser.add_argument("--repeats", type=int, default=40,
+                        help="timed pairs of requests per request and round (default: 40)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds (default: 5)")
     parser.add_argument(
         "--reuse", action="store_true",
-        help="keep the datasets of a previous run instead of creating them again",
+        help="keep the datasets and index of a previous run instead of creating them again",
     )
     args = parser.parse_args()
 
-    from ckan.cli import load_config
-    from ckan.config.environment import load_environment
-
-    config = load_config(args.ini)
-    config["ckan.plugins"] = AGEN_PLUGINS
-    load_environment(config)
-    logging.getLogger("ckan").setLevel(logging.WARNING)
-    logging.getLogger("ckanext").setLevel(logging.WARNING)
-
-    load_plugins(AGEN_PLUGINS)
+    start_ckan(args.ini, AGEN_PLUGINS)
     if not args.reuse:
         load_datasets()
-
-    # Each measurement follows a full rebuild of the index with the plugins
-    # it uses, so that both sides start from the same state of Solr and
-    # PostgreSQL. Rounds alternate the two sides to spread the load of a
-    # shared machine over both.
-    rounds: list[tuple[dict[str, float], dict[str, float]]] = []
-    for _ in range(args.rounds):
-        load_plugins(AGEN_PLUGINS)
+        # A full rebuild after the writes, so that PostgreSQL and Solr are
+        # no longer busy with them when the timing starts.
         rebuild_index()
-        agen = time_requests(args.repeats)
 
-        load_plugins(STOCK_PLUGINS)
-        rebuild_index()
-        stock = time_requests(args.repeats)
-        rounds.append((agen, stock))
+    # "spawn" gives each side a fresh interpreter: CKAN's plugins are
+    # global to a process, so the two sets cannot live in one.
+    context = multiprocessing.get_context("spawn")
+    sides = {
+        "Agen": start_side(context, args.ini, AGEN_PLUGINS),
+        "stock": start_side(context, args.ini, STOCK_PLUGINS),
+    }
+    names = list(REQUEST_NAMES)
 
-    # Back to the Agen index, so that the test core is not left half-stock.
-    load_plugins(AGEN_PLUGINS)
-    rebuild_index()
+    # samples[name][side][round] is the list of durations in ms.
+    samples = {
+        name: {side: [[] for _ in range(args.rounds)] for side in sides} for name in names
+    }
+    for round_number in range(args.rounds):
+        for repeat in range(args.repeats):
+            # Which side goes first alternates, so that neither side always
+            # gets the caches the other one has just warmed.
+            order = ["Agen", "stock"] if repeat % 2 == 0 else ["stock", "Agen"]
+            for name in names:
+                for side in order:
+                    connection = sides[side][1]
+                    connection.send(name)
+                    samples[name][side][round_number].append(connection.recv())
+
+    for process, connection in sides.values():
+        connection.send(None)
+        process.join()
 
     print(f"\n{'round':6} {'request':32} {'Agen ms':>9} {'stock ms':>9} {'ratio':>6}")
-    for number, (agen, stock) in enumerate(rounds, start=1):
-        for name in agen:
-            ratio = agen[name] / stock[name]
-            print(f"{number:<6} {name:32} {agen[name]:9.1f} {stock[name]:9.1f} {ratio:6.2f}")
+    for round_number in range(args.rounds):
+        for name in names:
+            agen = statistics.median(samples[name]["Agen"][round_number])
+            stock = statistics.median(samples[name]["stock"][round_number])
+            print(f"{round_number + 1:<6} {name:32} {agen:9.1f} {stock:9.1f} {agen / stock:6.2f}")
 
-    print(f"\nMedian over {args.rounds} rounds")
-    for name in rounds[0][0]:
-        agen_ms = statistics.median(agen[name] for agen, _stock in rounds)
-        stock_ms = statistics.median(stock[name] for _agen, stock in rounds)
-        print(f"{'all':6} {name:32} {agen_ms:9.1f} {stock_ms:9.1f} {agen_ms / stock_ms:6.2f}")
+    pairs = args.rounds * args.repeats
+    print(f"\nMedian over all {pairs} interleaved pairs of each request")
+    for name in names:
+        agen = statistics.median(sum(samples[name]["Agen"], []))
+        stock = statistics.median(sum(samples[name]["stock"], []))
+        print(f"{'all':6} {name:32} {agen:9.1f} {stock:9.1f} {agen / stock:6.2f}")
 
 
 if __name__ == "__main__":

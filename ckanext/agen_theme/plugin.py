@@ -13,6 +13,7 @@ from ckanext.agen_theme import facets, licenses, pages, search
 from ckanext.agen_theme.logic import validators
 
 
+@tk.blanket.actions
 @tk.blanket.cli
 @tk.blanket.helpers
 @tk.blanket.blueprints

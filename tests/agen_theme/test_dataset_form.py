@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
 
 import ckan.model as model
@@ -163,14 +164,52 @@ class TestDatasetForm:
         after = model.Session.query(model.Package).filter_by(name=dataset["name"]).one()
         assert after.metadata_modified == modified
 
-    def test_duplicate_email_shown_in_form(self, app, sysadmin, dataset):
+    def test_duplicate_email_shown_at_group(self, app, sysadmin, dataset):
+        fields = replace_fields(
+            _edit_form(app, sysadmin, dataset["name"]), **{"contact-1-email": "ACCUEIL@agen.test"}
+        )
+
+        response = _submit(app, sysadmin, dataset["name"], fields)
+
+        assert response.status_code == 200
+        page = BeautifulSoup(response.body, "html.parser")
+        group_error = page.find(id="field-contact-error")
+        assert group_error is not None
+        assert "les entrées 1 et 2 ont la même adresse" in group_error.text
+        fieldset = page.find("fieldset", attrs={"name": "scheming-repeating-subfields"})
+        assert group_error in fieldset.find_all("span")
+
+    def test_duplicate_email_in_error_summary(self, app, sysadmin, dataset):
         fields = replace_fields(
             _edit_form(app, sysadmin, dataset["name"]), **{"contact-1-email": "accueil@agen.test"}
         )
 
         response = _submit(app, sysadmin, dataset["name"], fields)
 
-        assert response.status_code == 200
-        assert "figure deux fois" in response.body
+        page = BeautifulSoup(response.body, "html.parser")
+        summary = page.find("li", attrs={"data-field-label": "contact"})
+        assert summary is not None
+        assert summary.text.startswith("Points de contact : les entrées 1 et 2")
+
+    def test_duplicate_email_form_keeps_typed(self, app, sysadmin, dataset):
+        fields = replace_fields(
+            _edit_form(app, sysadmin, dataset["name"]),
+            **{"contact-1-email": "ACCUEIL@agen.test", "contact-1-name": "Voirie et parcs"},
+        )
+
+        response = _submit(app, sysadmin, dataset["name"], fields)
+
+        redisplayed = dict(form_fields(response.body, "dataset-edit"))
+        assert redisplayed["contact-0-email"] == "accueil@agen.test"
+        assert redisplayed["contact-1-email"] == "ACCUEIL@agen.test"
+        assert redisplayed["contact-1-name"] == "Voirie et parcs"
+
+    def test_duplicate_email_form_stores_nothing(self, app, sysadmin, dataset):
+        fields = replace_fields(
+            _edit_form(app, sysadmin, dataset["name"]), **{"contact-1-email": "accueil@agen.test"}
+        )
+
+        _submit(app, sysadmin, dataset["name"], fields)
+
         stored = call_action("package_show", id=dataset["name"])["contact"]
         assert stored[1]["email"] == "voirie@agen.test"

@@ -118,3 +118,48 @@ class TestRejectedGeometry:
         assert "Error" not in result.output
         assert "Failed" not in result.output
         assert _bbox_names() == ["agen"]
+
+
+@pytest.mark.ckan_config("ckan.plugins", SPATIAL_PLUGINS)
+class TestMapTextsInFrench:
+    def test_search_widget_heading_french(self, app, two_cities):
+        body = app.get(url_for("dataset.search")).body
+
+        assert "Filtrer par lieu" in body
+        assert ">Effacer</a>" in body
+        assert "Filter by location" not in body
+
+    def test_search_widget_english_page(self, app, two_cities):
+        body = app.get("/en/dataset/").body
+
+        assert "Filter by location" in body
+        assert "Filtrer par lieu" not in body
+
+    def test_texts_module_before_maps(self, app, two_cities):
+        body = app.get(url_for("dataset.search")).body
+
+        texts = body.index('data-module="agen-map-texts"')
+        assert texts < body.index('data-module="spatial-query"')
+        assert "_map_texts.js" in body
+
+    def test_dataset_page_heading_french(self, app, two_cities):
+        body = app.get(url_for("dataset.read", id="agen")).body
+
+        assert "Emprise du jeu de données" in body
+        assert "Dataset extent" not in body
+        assert body.index('data-module="agen-map-texts"') < body.index('data-module="dataset-map"')
+
+    def test_browser_messages_french(self, app, cli, two_cities):
+        result = cli.invoke(ckan_command, ["translation", "js"])
+        assert result.exit_code == 0, result.output
+
+        messages = app.get("/api/i18n/fr").json
+
+        assert messages["Draw an extent"][1] == "Tracer une emprise"
+        assert messages["Please draw query extent in the map:"][1] == (
+            "Tracez sur la carte l'emprise de la recherche :"
+        )
+        assert messages["Zoom in"][1] == "Zoom avant"
+        assert messages["Click and drag to draw a rectangle."][1] == (
+            "Cliquez et faites glisser pour tracer un rectangle."
+        )

@@ -66,6 +66,43 @@ class TestSiret:
         assert model.Session.query(model.Package).count() == 0
 
 
+# Establishments of La Poste whose digits add up to a multiple of 5 and
+# which fail Luhn. Taken from the SIRET validator tests of La bonne
+# alternance, a French public service (repository
+# mission-apprentissage/labonnealternance, file
+# shared/src/validators/siretValidator.test.ts); not checked here against
+# the SIRENE register.
+LA_POSTE_SIRETS = ["35600000009075", "35600000009093"]
+
+
+class TestLaPosteSiret:
+    @pytest.mark.parametrize("siret", LA_POSTE_SIRETS)
+    def test_digit_sum_rule_accepted(self, create, siret):
+        dataset = create(producer_siret=siret)
+
+        assert dataset["producer_siret"] == siret
+
+    def test_head_office_accepted(self, create):
+        # La Poste's head office, 35600000000048, passes Luhn and not the
+        # digit-sum rule (its digits add up to 26).
+        dataset = create(producer_siret="356 000 000 00048")
+
+        assert dataset["producer_siret"] == "35600000000048"
+
+    def test_changed_digit_rejected(self, create):
+        # 35600000009075 with its last digit changed: the digits add up to 36.
+        errors = _errors(create, producer_siret="35600000009076")
+
+        assert list(errors) == ["producer_siret"]
+        assert "Luhn" in errors["producer_siret"][0]
+
+    def test_digit_sum_rule_only_for_la_poste(self, create):
+        # The digits add up to 15 and Luhn fails, but the SIREN is 356000001.
+        errors = _errors(create, producer_siret="35600000100000")
+
+        assert list(errors) == ["producer_siret"]
+
+
 class TestGeometry:
     def test_point_stored_compact(self, create):
         dataset = create(spatial='{"type": "Point", "coordinates": [0.6166, 44.2033]}')
@@ -143,12 +180,75 @@ class TestContacts:
     def test_duplicate_email_rejected_on_group(self, create):
         errors = _errors(create, contact=[
             {"name": "Accueil", "email": "accueil@agen.test"},
-            {"name": "Autre", "email": "Accueil@Agen.test "},
+            {"name": "Voirie", "email": "voirie@agen.test"},
+            {"name": "Autre", "email": " Accueil@Agen.TEST "},
         ])
 
         assert list(errors) == ["contact"]
+        assert len(errors["contact"]) == 1
+        assert errors["contact"][0].startswith("Contact points: entries 1 and 3 ")
+        assert "Accueil@Agen.TEST" in errors["contact"][0]
+
+    def test_different_emails_accepted(self, create):
+        dataset = create(contact=[
+            {"name": "Accueil", "email": "accueil@agen.test"},
+            {"name": "Accueil bis", "email": "accueil2@agen.test"},
+        ])
+
+        assert [contact["email"] for contact in dataset["contact"]] == [
+            "accueil@agen.test", "accueil2@agen.test"
+        ]
+
+    def test_contacts_without_email_accepted(self, create):
+        dataset = create(contact=[{"name": "Accueil"}, {"name": "Voirie"}])
+
+        assert len(dataset["contact"]) == 2
+
+    def test_duplicate_email_stores_nothing(self, create):
+        _errors(create, contact=[
+            {"name": "Accueil", "email": "accueil@agen.test"},
+            {"name": "Autre", "email": "accueil@agen.test"},
+        ])
+
+        assert model.Session.query(model.Package).count() == 0
+
+    def test_duplicate_beside_entry_error_on_entry(self, create):
+        # The group cannot carry a message while an entry has errors of its
+        # own, so the duplicate is reported on the second entry's e-mail.
+        errors = _errors(create, contact=[
+            {"name": "Accueil", "email": "accueil@agen.test"},
+            {"name": "Autre", "email": "accueil@agen.test"},
+            {"name": "Voirie", "email": "voirie.agen.test"},
+        ])
+
         assert errors["contact"][0] == {}
-        assert "twice" in errors["contact"][1]["email"][0]
+        assert errors["contact"][1]["email"][0].startswith("Contact points: entries 1 and 2 ")
+        assert "voirie.agen.test" in errors["contact"][2]["email"][0]
+
+    def test_duplicate_email_french_in_api(self, app, create):
+        user = factories.SysadminWithToken()
+        org = factories.Organization()
+
+        response = app.post(
+            "/api/3/action/package_create",
+            headers={"Authorization": user["token"]},
+            json={
+                "name": "jeu-de-test",
+                "owner_org": org["id"],
+                "contact": [
+                    {"name": "Accueil", "email": "accueil@agen.test"},
+                    {"name": "Autre", "email": "ACCUEIL@agen.test"},
+                ],
+            },
+            status=409,
+        )
+
+        error = response.json["error"]
+        assert error["__type"] == "Validation Error"
+        assert error["contact"] == [
+            "Points de contact : les entrées 1 et 2 ont la même adresse électronique, "
+            "ACCUEIL@agen.test. Donnez à chaque point de contact sa propre adresse."
+        ]
 
     def test_bad_email_rejected(self, create):
         errors = _errors(create, contact=[{"name": "Accueil", "email": "accueil.agen.test"}])

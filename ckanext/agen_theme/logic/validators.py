@@ -44,6 +44,10 @@ TAG_NAME_PATTERN = re.compile(r"^[\w \-.'\u2019]*$", re.UNICODE)
 
 FRENCH_DATE_PATTERN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
+# La Poste's SIREN. INSEE numbers its establishments so that the sum of the
+# 14 digits of the SIRET is a multiple of 5, so most of them fail Luhn.
+LA_POSTE_SIREN = "356000000"
+
 
 def _luhn_is_valid(digits: str) -> bool:
     total = 0
@@ -57,10 +61,17 @@ def _luhn_is_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _la_poste_siret_is_valid(siret: str) -> bool:
+    return siret.startswith(LA_POSTE_SIREN) and sum(int(char) for char in siret) % 5 == 0
+
+
 def agen_theme_siret(value: Any, context: Context) -> Any:
     """Check a SIRET: 14 digits (spaces allowed) that pass the Luhn check.
 
-    The SIRET is returned as a string of 14 digits, so leading zeros stay.
+    An establishment of La Poste (SIREN 356000000) passes with either
+    Luhn or INSEE's rule for La Poste: the sum of its digits is a multiple
+    of 5. The SIRET is returned as a string of 14 digits, so leading zeros
+    stay.
     """
     if value is None or value == "":
         return value
@@ -71,9 +82,7 @@ def agen_theme_siret(value: Any, context: Context) -> Any:
             tk._("Producer SIRET: expected 14 digits, got \"{value}\".").format(value=value)
         )
 
-    # NOTE: La Poste's establishments follow another check rule and are
-    # rejected here; a SIRET of La Poste must be left out of this field.
-    if not _luhn_is_valid(siret):
+    if not _luhn_is_valid(siret) and not _la_poste_siret_is_valid(siret):
         raise tk.Invalid(
             tk._(
                 "Producer SIRET: {value} fails the Luhn check digit test; "
@@ -279,31 +288,51 @@ def agen_theme_geojson_geometry(value: Any, context: Context) -> Any:
 def agen_theme_contact_emails_unique(
     key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
 ) -> None:
-    """Reject two contact points with the same e-mail address.
+    """Reject two contact points with the same e-mail address, on the group.
 
-    Runs on the whole dataset (a scheming ``before_validators`` entry),
-    because a subfield's validators see only their own entry. The error is
-    attached to the e-mail of the second entry: scheming's form cannot show
-    an error on the group as a whole.
+    Runs on the whole dataset as a scheming ``after_validators`` entry,
+    because a subfield's validators see only their own entry. Addresses are
+    compared without case and surrounding spaces. The error is keyed on
+    ``contact``, so ``error_dict["contact"]`` is a list of messages.
     """
     email_keys = sorted(
         (flat_key for flat_key in data if len(flat_key) == 3
          and flat_key[0] == "contact" and flat_key[2] == "email"),
         key=lambda flat_key: int(flat_key[1]),
     )
-    seen: set[str] = set()
-    for flat_key in email_keys:
+    first_entry_by_address: dict[str, int] = {}
+    duplicate: tuple[int, int, FlattenKey, str] | None = None
+    for position, flat_key in enumerate(email_keys, start=1):
         value = data[flat_key]
         if not value or not isinstance(value, str):
             continue
-        address = value.strip().lower()
-        if address in seen:
-            errors.setdefault(flat_key, []).append(
-                tk._("Contact points: the e-mail address {email} is given twice.").format(
-                    email=value.strip()
-                )
-            )
-        seen.add(address)
+        address = value.strip().casefold()
+        if address in first_entry_by_address:
+            duplicate = (first_entry_by_address[address], position, flat_key, value.strip())
+            break
+        first_entry_by_address[address] = position
+    if duplicate is None:
+        return
+
+    first_position, second_position, second_key, email = duplicate
+    message = tk._(
+        "Contact points: entries {first} and {second} have the same e-mail "
+        "address, {email}. Give each contact point its own address."
+    ).format(first=first_position, second=second_position, email=email)
+
+    # CKAN's unflatten() cannot build a list of messages for "contact" and
+    # a list of entries with their own errors under the same key. When an
+    # entry already has an error, the duplicate is reported on that entry's
+    # e-mail instead, the shape scheming's form shows next to the field.
+    entry_error_keys = [
+        flat_key for flat_key in errors if len(flat_key) > 1 and flat_key[0] == "contact"
+    ]
+    if any(errors[flat_key] for flat_key in entry_error_keys):
+        errors.setdefault(second_key, []).append(message)
+        return
+    for flat_key in entry_error_keys:
+        del errors[flat_key]
+    errors.setdefault(("contact",), []).append(message)
 
 
 def agen_theme_tag_name(value: Any, context: Context) -> Any:
