@@ -23,6 +23,7 @@ from .. import model as acc_model
 from ..helpers import accorderie_format_minutes
 from . import dictization as dz
 from . import ledger
+from . import note_action
 from . import schema as acc_schema
 from .access import Viewer, get_viewer, session_of
 
@@ -780,7 +781,8 @@ def accorderie_member_export(context: Context, data_dict: DataDict) -> ActionRes
     :param id: the member's id
     :type id: string
     :returns: ``{"member", "accorderie", "balance", "services",
-        "exchanges", "entries"}``, all JSON-serializable
+        "exchanges", "entries", "notes"}``, all JSON-serializable; the
+        notes are those staff keep on the member
     :rtype: dict
     """
     tk.check_access("accorderie_member_export", context, data_dict)
@@ -823,6 +825,7 @@ def accorderie_member_export(context: Context, data_dict: DataDict) -> ActionRes
             }
             for entry, transfer in entries
         ],
+        "notes": note_action.notes_of(session, member.id),
     }
 
 
@@ -831,9 +834,10 @@ def accorderie_member_erase(context: Context, data_dict: DataDict) -> ActionResu
 
     The member and staff of the accorderie may call it. The member's link to
     their CKAN user and every profile and contact field are removed, their
-    services are deleted, their pending exchanges are cancelled and the
-    notes of their exchanges are emptied. Their account, entries and
-    balance stay, so that the accorderie still sums to zero.
+    services and the staff's notes on them are deleted, their pending
+    exchanges are cancelled and the notes of their exchanges are emptied.
+    Their account, entries and balance stay, so that the accorderie still
+    sums to zero.
 
     :param id: the member's id
     :type id: string
@@ -868,6 +872,7 @@ def erase_member(session: Any, member: acc_model.Member) -> None:
     )
     session.execute(sa.update(acc_model.Exchange).where(parties).values(note=None))
     session.execute(sa.delete(acc_model.Service).where(acc_model.Service.member_id == member.id))
+    note_action.delete_notes_of(session, member.id)
 
     for field in MEMBER_PROFILE_FIELDS:
         if not field.endswith("_visibility"):

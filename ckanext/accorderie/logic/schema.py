@@ -41,6 +41,9 @@ __all__ = [
     "neighbourhood_point_list_schema",
     "neighbourhood_map_show_schema",
     "meeting_place_list_schema",
+    "member_note_create_schema",
+    "member_note_list_schema",
+    "member_note_delete_schema",
 ]
 
 
@@ -478,3 +481,38 @@ def meeting_place_list_schema(
             limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
         ],
     }
+
+
+@validator_args
+def member_note_create_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    strip_value: Validator,
+    accorderie_note_text: Validator,
+) -> Schema:
+    return {
+        "member_id": [not_empty, unicode_safe],
+        # not_empty again after stripping, so a note of blanks is missing too.
+        "text": [not_empty, unicode_safe, strip_value, not_empty, accorderie_note_text],
+    }
+
+
+@validator_args
+def member_note_list_schema(
+    not_empty: Validator,
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    default: ValidatorFactory,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+) -> Schema:
+    schema = _pagination(
+        ignore_missing, default, natural_number_validator, limit_to_configured_maximum
+    )
+    schema["member_id"] = [not_empty, unicode_safe]
+    return schema
+
+
+@validator_args
+def member_note_delete_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe]}

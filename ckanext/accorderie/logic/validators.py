@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
+from ckan.lib import i18n
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckan.lib.navl.dictization_functions import missing
 
@@ -37,6 +38,8 @@ __all__ = [
     "accorderie_dataset_list",
     "accorderie_latitude",
     "accorderie_longitude",
+    "accorderie_note_text",
+    "accorderie_language",
 ]
 
 # "1h30", "1 h 30", "2h", "1h30min"
@@ -321,3 +324,29 @@ def accorderie_longitude(value: Any, context: Context) -> float:
     return _degrees(value, -180.0, 180.0, tk._(
         "The longitude {value} is not valid: give degrees between -180 and 180, e.g. 0.6163."
     ).format(value=value))
+
+
+def accorderie_note_text(value: Any, context: Context) -> str:
+    """Check that a staff note has at most ``ckanext.accorderie.note_max_length``
+    characters."""
+    text = str(value)
+    maximum = tk.config.get("ckanext.accorderie.note_max_length")
+    if len(text) > maximum:
+        raise tk.Invalid(
+            tk._("The note has {length} characters; the maximum is {maximum}. Shorten it.").format(
+                length=len(text), maximum=maximum
+            )
+        )
+    return text
+
+
+def accorderie_language(value: Any, context: Context) -> str:
+    """Check a locale code that the portal offers, e.g. ``fr`` or ``en``."""
+    codes = i18n.get_locales()
+    if value not in codes:
+        raise tk.Invalid(
+            tk._("The language {value} is not offered: choose one of {choices}.").format(
+                value=value, choices=", ".join(codes)
+            )
+        )
+    return value
