@@ -574,7 +574,6 @@ def staff_members(name: str) -> Any:
         items_per_page=PAGE_SIZE, presliced_list=True,
         url=lambda q=None, page=1: tk.h.url_for("accorderie.staff_members", name=name, page=page, **query),
     )
-    # TODO: staff notes on a member; members have no notes column yet.
     return _render("accorderie/staff_members.html", acc, found=found, pager=pager, state=state, q=text)
 
 
@@ -582,15 +581,65 @@ def staff_members(name: str) -> Any:
 def staff_member(name: str, member_id: str) -> Any:
     acc = _accorderie(name)
     _require_staff(acc)
-    member = _load("accorderie_member_show", {"id": member_id})
     if tk.request.method == "POST":
         changes = {k: v for k, v in _form_data().items() if k in ("state", "role") and v}
         _post_action("accorderie_member_patch", {"id": member_id, **changes}, tk._("The member was saved."))
         return tk.redirect_to("accorderie.staff_member", name=name, member_id=member_id)
+    return _staff_member_page(acc, member_id)
+
+
+def _staff_member_page(
+    acc: dict[str, Any], member_id: str, note: str = "",
+    note_errors: Optional[dict[str, list[str]]] = None,
+) -> str:
+    """Render a member's page for staff: profile, notes and statement.
+    ``note`` and ``note_errors`` refill the form of a note that failed."""
+    member = _load("accorderie_member_show", {"id": member_id})
+    notes = _call("accorderie_member_note_list", {
+        "member_id": member_id, "limit": tk.config.get("ckanext.accorderie.list_limit_max"),
+    })
     return _render(
-        "accorderie/staff_member.html", acc, member=member,
-        **_statement_page(member_id, "accorderie.staff_member", name=name, member_id=member_id),
+        "accorderie/staff_member.html", acc, member=member, notes=notes, note=note,
+        note_errors=note_errors or {},
+        **_statement_page(member_id, "accorderie.staff_member", name=acc["name"], member_id=member_id),
     )
+
+
+@accorderie.route("/<name>/staff/members/<member_id>/notes", methods=["POST"])
+def staff_note_new(name: str, member_id: str) -> Any:
+    acc = _accorderie(name)
+    _require_staff(acc)
+    text = tk.request.form.get("text", "")
+    try:
+        _call("accorderie_member_note_create", {"member_id": member_id, "text": text})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("This page does not exist."))
+    except tk.ValidationError as error:
+        return _staff_member_page(acc, member_id, note=text, note_errors=_errors_of(error))
+    tk.h.flash_success(tk._("The note was added."))
+    return tk.redirect_to("accorderie.staff_member", name=name, member_id=member_id)
+
+
+@accorderie.route(
+    "/<name>/staff/members/<member_id>/notes/<note_id>/delete", methods=["GET", "POST"]
+)
+def staff_note_delete(name: str, member_id: str, note_id: str) -> Any:
+    """Ask for confirmation (GET), then delete the note (POST)."""
+    acc = _accorderie(name)
+    _require_staff(acc)
+    if tk.request.method == "POST":
+        _post_action("accorderie_member_note_delete", {"id": note_id}, tk._("The note was deleted."))
+        return tk.redirect_to("accorderie.staff_member", name=name, member_id=member_id)
+
+    member = _load("accorderie_member_show", {"id": member_id})
+    notes = _call("accorderie_member_note_list", {
+        "member_id": member_id, "limit": tk.config.get("ckanext.accorderie.list_limit_max"),
+    })["results"]
+    note = next((n for n in notes if n["id"] == note_id), None)
+    if note is None:
+        # NOTE: only the newest list_limit_max notes can be confirmed here.
+        return tk.abort(404, tk._("This page does not exist."))
+    return _render("accorderie/staff_note_delete.html", acc, member=member, note=note)
 
 
 @accorderie.route("/<name>/staff/exchanges")

@@ -53,7 +53,7 @@ def test_staff_allowed(action, staff, member):
 @pytest.mark.parametrize("action", [
     "accorderie_member_note_create", "accorderie_member_note_list",
 ])
-def test_member_concerned_refused(action, member):
+def test_member_concerned_rejected(action, member):
     with pytest.raises(tk.NotAuthorized):
         call_auth(action, as_user(member["user"]), member_id=member["id"])
 
@@ -61,7 +61,7 @@ def test_member_concerned_refused(action, member):
 @pytest.mark.parametrize("action", [
     "accorderie_member_note_create", "accorderie_member_note_list",
 ])
-def test_other_member_refused(action, acc, agen, member):
+def test_other_member_rejected(action, acc, agen, member):
     other = acc.member(agen)
     with pytest.raises(tk.NotAuthorized):
         call_auth(action, as_user(other["user"]), member_id=member["id"])
@@ -70,7 +70,7 @@ def test_other_member_refused(action, acc, agen, member):
 @pytest.mark.parametrize("action", [
     "accorderie_member_note_create", "accorderie_member_note_list",
 ])
-def test_other_accorderie_staff_refused(action, acc, member):
+def test_other_accorderie_staff_rejected(action, acc, member):
     elsewhere = acc.accorderie(name="villeneuve")
     foreign_staff = acc.member(elsewhere, role="staff")
     with pytest.raises(tk.NotAuthorized):
@@ -80,7 +80,7 @@ def test_other_accorderie_staff_refused(action, acc, member):
 @pytest.mark.parametrize("action", [
     "accorderie_member_note_create", "accorderie_member_note_list",
 ])
-def test_anonymous_refused(action, member):
+def test_anonymous_rejected(action, member):
     with pytest.raises(tk.NotAuthorized):
         call_auth(action, as_user(None), member_id=member["id"])
 
@@ -88,7 +88,7 @@ def test_anonymous_refused(action, member):
 @pytest.mark.parametrize("action", [
     "accorderie_member_note_create", "accorderie_member_note_list",
 ])
-def test_suspended_staff_refused(action, acc, agen, member):
+def test_suspended_staff_rejected(action, acc, agen, member):
     suspended = acc.member(agen, role="staff", state="suspended")
     with pytest.raises(tk.NotAuthorized):
         call_auth(action, as_user(suspended["user"]), member_id=member["id"])
@@ -107,7 +107,7 @@ def test_delete_by_staff_allowed(staff, member):
 
 
 @pytest.mark.parametrize("who", ["member", "other_staff", "anonymous"])
-def test_delete_refused(who, acc, staff, member):
+def test_delete_rejected(who, acc, staff, member):
     note = _add_note(staff, member)
     callers = {
         "member": member["user"],
@@ -163,8 +163,9 @@ def test_create_too_long_named(staff, member, ckan_config, monkeypatch):
     with pytest.raises(tk.ValidationError) as raised:
         _add_note(staff, member, text="x" * 11)
 
+    # The portal's default locale is French.
     assert raised.value.error_dict["text"] == [
-        "The note has 11 characters; the maximum is 10. Shorten it."
+        "La note compte 11 caractères ; le maximum est de 10. Raccourcissez-la."
     ]
     assert _note_count() == 0
 
@@ -250,7 +251,7 @@ def test_user_delete_deletes_notes(staff, member):
     assert _note_count() == 0
 
 
-def test_note_on_erased_member_refused(staff, member):
+def test_note_on_erased_member_rejected(staff, member):
     call_action("accorderie_member_erase", id=member["id"])
 
     with pytest.raises(tk.ValidationError) as raised:
