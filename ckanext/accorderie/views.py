@@ -231,6 +231,9 @@ def apply(name: str) -> Any:
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
         data = _form_data()
+        # E-mails to the member are written in the language of the pages
+        # they applied from.
+        data.setdefault("language", tk.h.lang())
         try:
             member = _call("accorderie_member_apply", {**data, "accorderie_id": acc["id"]})
         except tk.ValidationError as error:
@@ -252,6 +255,7 @@ def profile(name: str) -> Any:
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
         data = _form_data()
+        data.setdefault("language", tk.h.lang())
         try:
             _call("accorderie_member_patch", {**data, "id": me["id"]})
         except tk.ValidationError as error:
@@ -259,7 +263,10 @@ def profile(name: str) -> Any:
         else:
             tk.h.flash_success(tk._("Your profile was saved."))
             return tk.redirect_to("accorderie.account", name=name)
-    return _render("accorderie/profile.html", acc, data=data, errors=errors)
+    return _render(
+        "accorderie/profile.html", acc, data=data, errors=errors,
+        language=data.get("language") or tk.h.lang(),
+    )
 
 
 def _service_form(acc: dict[str, Any], item: Optional[dict[str, Any]]) -> Any:

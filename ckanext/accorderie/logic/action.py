@@ -71,7 +71,7 @@ log = logging.getLogger(__name__)
 MEMBER_PROFILE_FIELDS = (
     "neighbourhood", "skills", "availability",
     "email", "email_visibility", "phone", "phone_visibility",
-    "address", "address_visibility",
+    "address", "address_visibility", "language",
 )
 MEMBER_STAFF_FIELDS = ("state", "role", "orientation_date")
 SERVICE_FIELDS = (
@@ -353,6 +353,10 @@ def accorderie_member_apply(context: Context, data_dict: DataDict) -> ActionResu
         ``members`` or ``nobody`` (optional, default: ``staff``); the same
         holds for ``phone_visibility`` and ``address_visibility``
     :type email_visibility: string
+    :param language: the locale code of the e-mails sent to the member,
+        one that the portal offers such as ``fr`` or ``en`` (optional,
+        default: none, so the portal's default locale)
+    :type language: string
     :returns: the member, as the member sees it
     :rtype: dict
     """

@@ -114,6 +114,7 @@ def _member_profile_fields(
     unicode_safe: Validator,
     default: ValidatorFactory,
     accorderie_choice: ValidatorFactory,
+    accorderie_language: Validator,
 ) -> Schema:
     visibility = [default("staff"), accorderie_choice(acc_model.VISIBILITIES)]
     return {
@@ -126,6 +127,7 @@ def _member_profile_fields(
         "phone_visibility": list(visibility),
         "address": [ignore_missing, unicode_safe],
         "address_visibility": list(visibility),
+        "language": [ignore_missing, accorderie_language],
     }
 
 
@@ -138,8 +140,11 @@ def member_apply_schema(
     email_validator: Validator,
     accorderie_choice: ValidatorFactory,
     accorderie_accorderie_id_exists: Validator,
+    accorderie_language: Validator,
 ) -> Schema:
-    schema = _member_profile_fields(ignore_missing, unicode_safe, default, accorderie_choice)
+    schema = _member_profile_fields(
+        ignore_missing, unicode_safe, default, accorderie_choice, accorderie_language
+    )
     schema["email"].append(email_validator)
     schema["accorderie_id"] = [not_empty, unicode_safe, accorderie_accorderie_id_exists]
     return schema
@@ -154,8 +159,11 @@ def member_update_schema(
     email_validator: Validator,
     accorderie_choice: ValidatorFactory,
     accorderie_date: Validator,
+    accorderie_language: Validator,
 ) -> Schema:
-    schema = _member_profile_fields(ignore_missing, unicode_safe, default, accorderie_choice)
+    schema = _member_profile_fields(
+        ignore_missing, unicode_safe, default, accorderie_choice, accorderie_language
+    )
     schema["email"].append(email_validator)
     schema["id"] = [not_empty, unicode_safe]
     # Staff-only fields; the action rejects them from anybody else.
