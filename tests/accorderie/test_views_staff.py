@@ -8,7 +8,6 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from .conftest import as_user
-from .smtp_sink import SmtpSink
 from .views_support import member_with_token
 
 
@@ -25,14 +24,6 @@ def agen(acc):
 @pytest.fixture
 def staff(acc, agen):
     return member_with_token(acc, agen, role="staff")
-
-
-@pytest.fixture
-def smtp(ckan_config, monkeypatch):
-    sink = SmtpSink().start()
-    monkeypatch.setitem(ckan_config, "smtp.server", sink.address)
-    yield sink
-    sink.stop()
 
 
 def _balance(member):
