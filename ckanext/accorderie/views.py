@@ -276,7 +276,10 @@ def _service_form(acc: dict[str, Any], item: Optional[dict[str, Any]]) -> Any:
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
         data = _form_data()
-        if data.pop("not_my_profession", "") != "yes":
+        # The form asks for the statement on requests too; the API
+        # requires it on the offers that members publish.
+        data["not_my_profession"] = data.get("not_my_profession") == "yes"
+        if not data["not_my_profession"]:
             errors["not_my_profession"] = [tk._(
                 "Tick this box: the accorderie exchanges services between neighbours, "
                 "never the work of a profession."
@@ -329,7 +332,10 @@ def service_close(service_id: str) -> Any:
 def service_renew(service_id: str) -> Any:
     expires = datetime.date.today() + datetime.timedelta(days=RENEW_DAYS)
     return _service_change(
-        service_id, {"status": "published", "expires": expires.isoformat()},
+        service_id, {
+            "status": "published", "expires": expires.isoformat(),
+            "not_my_profession": tk.request.form.get("not_my_profession") == "yes",
+        },
         tk._("The service is listed again until {date}.").format(date=tk.h.render_datetime(expires)),
     )
 

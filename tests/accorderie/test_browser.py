@@ -127,6 +127,7 @@ def _pages(web_acc, agen):
     service = call_action(
         "accorderie_service_create", context=as_user(staff_user), member_id=staff["id"],
         type="offer", title="Aide aux devoirs", category_id="tutoring", status="published",
+        not_my_profession=True,
         description="Le **mercredi** après-midi.",
     )
     paths = [

@@ -147,6 +147,7 @@ def test_hide_service(app, acc, agen, staff):
     service = call_action(
         "accorderie_service_create", context=as_user(member["user"]), member_id=member["id"],
         type="offer", title="Annonce douteuse", category_id="music", status="published",
+        not_my_profession=True,
     )
 
     app.post(f"/accorderie/service/{service['id']}/hide", headers=staff["headers"])
@@ -160,6 +161,7 @@ def test_hide_by_owner_refused(app, acc, agen):
     service = call_action(
         "accorderie_service_create", context=as_user(member["user"]), member_id=member["id"],
         type="offer", title="Mon annonce", category_id="music", status="published",
+        not_my_profession=True,
     )
 
     app.post(f"/accorderie/service/{service['id']}/hide", headers=member["headers"])

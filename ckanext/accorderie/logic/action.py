@@ -952,6 +952,29 @@ def _check_service_status(viewer: Viewer, service_accorderie: str, new: str, old
         ]})
 
 
+def _check_not_my_profession(
+    context: Context, accorderie_id: str, member_id: str, data: DataDict
+) -> None:
+    """Require ``not_my_profession`` when a member publishes their own offer.
+
+    The accorderie exchanges services between neighbours, never the work
+    of a profession, so the member states it on each offer they publish.
+    Staff recording an offer for another member, and trusted code such as
+    the CSV import (``ignore_auth``), are exempt: the statement is the
+    member's own, so nobody else can make it for them.
+    """
+    if data["type"] != "offer" or data["status"] != "published" or context.get("ignore_auth"):
+        return
+    own = get_viewer(context).membership(accorderie_id)
+    if own is None or own.id != member_id:
+        return
+    if not data.get("not_my_profession"):
+        raise tk.ValidationError({"not_my_profession": [tk._(
+            "Confirm that this service is not your profession: the accorderie "
+            "exchanges services between neighbours, never the work of a profession."
+        )]})
+
+
 def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Publish an offer or a request of a service.
 
@@ -977,6 +1000,11 @@ def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionRe
     :type status: string
     :param expires: last day the service is listed, YYYY-MM-DD (optional)
     :type expires: string
+    :param not_my_profession: the member's statement that the service is
+        not their profession; required true when a member publishes their
+        own offer, but not when staff publish for another member (optional,
+        default: false)
+    :type not_my_profession: bool
     :returns: the service, as its owner sees it
     :rtype: dict
     """
@@ -991,6 +1019,7 @@ def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionRe
     accorderie = session.get(acc_model.Accorderie, member.accorderie_id)
     _check_neighbourhood(accorderie, data.get("neighbourhood"))
     _check_service_status(get_viewer(context), accorderie.id, data["status"], None)
+    _check_not_my_profession(context, accorderie.id, member.id, data)
 
     now = _utcnow()
     service = acc_model.Service(
@@ -1126,7 +1155,9 @@ def accorderie_service_update(context: Context, data_dict: DataDict) -> ActionRe
 
     Its owner and staff may call it, with the parameters of
     ``accorderie_service_create`` but ``member_id``: a service never
-    changes owner. Only staff may hide a service or show a hidden one.
+    changes owner. Only staff may hide a service or show a hidden one. A
+    member who leaves their own offer published must give
+    ``not_my_profession`` true, as in ``accorderie_service_create``.
 
     :param id: the service's id
     :type id: string
@@ -1139,6 +1170,7 @@ def accorderie_service_update(context: Context, data_dict: DataDict) -> ActionRe
     accorderie = session_of(context).get(acc_model.Accorderie, service.accorderie_id)
     _check_neighbourhood(accorderie, data.get("neighbourhood"))
     _check_service_status(get_viewer(context), accorderie.id, data["status"], service.status)
+    _check_not_my_profession(context, accorderie.id, service.member_id, data)
 
     for field in SERVICE_FIELDS:
         setattr(service, field, data.get(field))

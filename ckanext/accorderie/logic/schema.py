@@ -263,6 +263,7 @@ def service_create_schema(
     accorderie_choice: ValidatorFactory,
     accorderie_category_exists: Validator,
     accorderie_date: Validator,
+    boolean_validator: Validator,
 ) -> Schema:
     return {
         "member_id": [not_empty, unicode_safe],
@@ -274,6 +275,7 @@ def service_create_schema(
         "availability": [ignore_missing, unicode_safe],
         "status": [default("draft"), accorderie_choice(acc_model.SERVICE_STATUSES)],
         "expires": [ignore_missing, accorderie_date],
+        "not_my_profession": [default(False), boolean_validator],
     }
 
 
