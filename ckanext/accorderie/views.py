@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 import logging
+import re
 from typing import Any, Callable, Optional
 
 from flask import Blueprint, Response, abort
@@ -139,14 +140,42 @@ def _categories() -> list[dict[str, Any]]:
     return _call("accorderie_category_list", {})
 
 
-def _member_choices(acc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return the active members, the choices of the parties of an exchange."""
-    limit = tk.config.get("ckanext.accorderie.list_limit_max")
-    # NOTE: past list_limit_max active members, the lists show the first
-    # ones by number only; a search field would then be needed.
-    return _call(
-        "accorderie_member_list", {"accorderie_id": acc["id"], "state": "active", "limit": limit}
-    )["results"]
+# "12", "No. 12", "n° 12" and the suggestions' "12 – Camille Martin": a
+# member number, with what follows it ignored.
+_MEMBER_NUMBER = re.compile(r"^\s*(?:n[o°º]?\.?\s*)?(\d+)\b", re.IGNORECASE)
+_MEMBER_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _find_member(acc: dict[str, Any], text: str, staff: bool) -> tuple[str, Optional[str]]:
+    """Find the active member that a person typed: a member number, part of
+    a name, or a member id (sent by older forms and scripts).
+
+    Returns ``(member_id, None)``, or ``("", error)`` when no member or
+    several members match.
+    """
+    text = text.strip()
+    if _MEMBER_ID.match(text):
+        return text, None
+    if not text:
+        return "", tk._("Type the member number or the name of the member.")
+
+    number = _MEMBER_NUMBER.match(text)
+    query: dict[str, Any] = {
+        "accorderie_id": acc["id"], "q": number.group(1) if number else text, "limit": 2,
+    }
+    if staff:
+        # Members only ever see active members; staff ask for them.
+        query["state"] = "active"
+    found = _call("accorderie_member_list", query)
+    if found["count"] == 1:
+        return found["results"][0]["id"], None
+    if found["count"] == 0:
+        return "", tk._("No active member matches {value}. Type the member number or part of the name.").format(
+            value=text
+        )
+    return "", tk._("{count} members match {value}. Type the member number.").format(
+        count=found["count"], value=text
+    )
 
 
 def _render(template: str, acc: dict[str, Any], **extra: Any) -> str:
@@ -357,7 +386,6 @@ def service_delete(service_id: str) -> Any:
 def _exchange_form(acc: dict[str, Any], me: Optional[dict[str, Any]], staff: bool) -> Any:
     """Show and handle the form that records an exchange: a member records
     their own, staff record one on behalf of a party."""
-    members = [m for m in _member_choices(acc) if staff or m["id"] != me["id"]]  # type: ignore[index]
     data: dict[str, Any] = {
         "direction": "gave", "exchange_date": datetime.date.today().isoformat(),
         "service_id": tk.request.args.get("service_id", ""),
@@ -365,15 +393,22 @@ def _exchange_form(acc: dict[str, Any], me: Optional[dict[str, Any]], staff: boo
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
         data = _form_data()
+        # The parties are typed as member numbers or names.
+        parties = ("provider_id", "receiver_id") if staff else ("other_id",)
+        found: dict[str, str] = {}
+        for field in parties:
+            found[field], error = _find_member(acc, data.get(field, ""), staff)
+            if error:
+                errors[field] = [error]
         if staff:
             payload = {
-                key: data.get(key, "") for key in
-                ("provider_id", "receiver_id", "duration", "exchange_date", "note", "service_id")
+                key: data.get(key, "") for key in ("duration", "exchange_date", "note", "service_id")
             }
+            payload.update(found)
             behalf = "receiver_id" if data.get("on_behalf") == "receiver" else "provider_id"
-            payload["recorded_by_id"] = data.get(behalf, "")
+            payload["recorded_by_id"] = found[behalf]
         else:
-            other = data.get("other_id", "")
+            other = found["other_id"]
             gave = data.get("direction") != "received"
             payload = {
                 "provider_id": me["id"] if gave else other,  # type: ignore[index]
@@ -383,8 +418,6 @@ def _exchange_form(acc: dict[str, Any], me: Optional[dict[str, Any]], staff: boo
                 "note": data.get("note", ""),
                 "service_id": data.get("service_id", ""),
             }
-            if not other:
-                errors["other_id"] = [tk._("Choose the member you exchanged with.")]
         payload = {key: value for key, value in payload.items() if value}
         if not errors:
             try:
@@ -402,8 +435,7 @@ def _exchange_form(acc: dict[str, Any], me: Optional[dict[str, Any]], staff: boo
                 target = "accorderie.staff_exchanges" if staff else "accorderie.account"
                 return tk.redirect_to(target, name=acc["name"])
     return _render(
-        "accorderie/exchange_form.html", acc, data=data, errors=errors, members=members,
-        staff_form=staff,
+        "accorderie/exchange_form.html", acc, data=data, errors=errors, staff_form=staff,
     )
 
 

@@ -205,7 +205,7 @@ def test_record_without_other_named(app, pair):
         "direction": "gave", "other_id": "", "duration": "1", "exchange_date": "02/12/2026",
     }).body
 
-    assert "Choose the member you exchanged with." in body
+    assert "Type the member number or the name of the member." in body
 
 
 def test_reject_moves_no_hours(app, pair):
