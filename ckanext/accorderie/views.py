@@ -45,7 +45,11 @@ def _user_name() -> str:
 
 
 def _context() -> Context:
-    return {"user": _user_name()}  # type: ignore[typeddict-item]
+    context: Context = {"user": _user_name()}  # type: ignore[typeddict-item]
+    if tk.current_user.is_authenticated:
+        # The logged-in user object spares every action a query for it.
+        context["auth_user_obj"] = tk.current_user._get_current_object()  # type: ignore[union-attr]
+    return context
 
 
 def _call(action: str, data_dict: dict[str, Any]) -> Any:
@@ -137,7 +141,7 @@ def _accorderie(name: str) -> dict[str, Any]:
 
 
 def _categories() -> list[dict[str, Any]]:
-    return _call("accorderie_category_list", {})
+    return tk.h.accorderie_categories()
 
 
 # "12", "No. 12", "n° 12" and the suggestions' "12 – Camille Martin": a
@@ -535,7 +539,7 @@ def account(name: str) -> Any:
         to_confirm=[e for e in pending if e["recorded_by_id"] != me["id"]],
         waiting=[e for e in pending if e["recorded_by_id"] == me["id"]],
         points=balance_points(chart["balance"], chart["entries"]),
-        own_services=own_services,
+        own_services=own_services, categories=_categories(),
         **_statement_page(me["id"], "accorderie.account", first_entries=chart, name=name),
     )
 

@@ -20,7 +20,7 @@ from ckan.lib.helpers import render_markdown
 from ckan.types import Action, ActionResult, Context, DataDict
 
 from .. import model as acc_model
-from ..helpers import accorderie_format_minutes
+from ..helpers import accorderie_format_minutes, clear_category_cache
 from . import dictization as dz
 from . import ledger
 from . import note_action
@@ -320,6 +320,7 @@ def accorderie_category_create(context: Context, data_dict: DataDict) -> ActionR
     category = acc_model.Category(id=data["id"], label_fr=data["label_fr"], label_en=data["label_en"])
     session.add(category)
     _commit(context)
+    clear_category_cache()
     return dz.category_dictize(category)
 
 
