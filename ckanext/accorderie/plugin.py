@@ -11,7 +11,9 @@ from ckan.lib.plugins import DefaultTranslation
 # Imported for its side effect: the tables join CKAN's metadata, so CKAN's
 # test fixtures empty them between tests.
 from . import model  # noqa: F401
-from .logic import action, auth, bridge_action, bridge_auth, note_action, note_auth
+from .logic import (
+    action, auth, bridge_action, bridge_auth, chart_action, chart_auth, note_action, note_auth,
+)
 
 
 def _exported(*modules: Any) -> dict[str, Any]:
@@ -20,11 +22,11 @@ def _exported(*modules: Any) -> dict[str, Any]:
 
 
 def _actions() -> dict[str, Any]:
-    return _exported(action, bridge_action, note_action)
+    return _exported(action, bridge_action, note_action, chart_action)
 
 
 def _auth_functions() -> dict[str, Any]:
-    return _exported(auth, bridge_auth, note_auth)
+    return _exported(auth, bridge_auth, note_auth, chart_auth)
 
 
 @tk.blanket.config_declarations

@@ -485,31 +485,13 @@ def exchange_reverse(exchange_id: str) -> Any:
     )
 
 
-def balance_points(balance: int, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return the balance after each entry, oldest first, from the current
-    balance and the entries newest first."""
-    points = []
-    for entry in entries:
-        points.append({"date": entry["created"][:10], "balance": balance})
-        balance -= entry["minutes"]
-    return list(reversed(points))
-
-
-def _statement_page(
-    statement_of: str, endpoint: str, first_entries: Optional[dict[str, Any]] = None,
-    **url_args: Any,
-) -> dict[str, Any]:
+def _statement_page(statement_of: str, endpoint: str, **url_args: Any) -> dict[str, Any]:
     """Return a page of the statement of member ``statement_of`` and its
-    pager, whose links go to ``endpoint``. ``first_entries``, a statement
-    already read from its newest entry, spares reading the first page."""
+    pager, whose links go to ``endpoint``."""
     number = _page_number()
-    if first_entries is not None and number == 1:
-        # The first page is the start of the entries read for the chart.
-        statement = {**first_entries, "entries": first_entries["entries"][:PAGE_SIZE]}
-    else:
-        statement = _call("accorderie_member_statement", {
-            "id": statement_of, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE,
-        })
+    statement = _call("accorderie_member_statement", {
+        "id": statement_of, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE,
+    })
     pager = Page(
         collection=statement["entries"], page=number, item_count=statement["count"],
         items_per_page=PAGE_SIZE, presliced_list=True,
@@ -530,7 +512,7 @@ def account(name: str) -> Any:
     pending = _call("accorderie_exchange_list", {
         "accorderie_id": acc["id"], "member_id": me["id"], "state": "pending", "limit": 100,
     })["results"]
-    chart = _call("accorderie_member_statement", {"id": me["id"], "limit": CHART_ENTRIES})
+    points = _call("accorderie_member_balance_history", {"id": me["id"], "limit": CHART_ENTRIES})
     own_services = _call("accorderie_service_list", {
         "accorderie_id": acc["id"], "member_id": me["id"], "limit": 100,
     })["results"]
@@ -538,9 +520,8 @@ def account(name: str) -> Any:
         "accorderie/account.html", acc,
         to_confirm=[e for e in pending if e["recorded_by_id"] != me["id"]],
         waiting=[e for e in pending if e["recorded_by_id"] == me["id"]],
-        points=balance_points(chart["balance"], chart["entries"]),
-        own_services=own_services, categories=_categories(),
-        **_statement_page(me["id"], "accorderie.account", first_entries=chart, name=name),
+        points=points, own_services=own_services, categories=_categories(),
+        **_statement_page(me["id"], "accorderie.account", name=name),
     )
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "member_note_create_schema",
     "member_note_list_schema",
     "member_note_delete_schema",
+    "member_balance_history_schema",
 ]
 
 
@@ -526,3 +527,21 @@ def member_note_list_schema(
 @validator_args
 def member_note_delete_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
     return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def member_balance_history_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    default: ValidatorFactory,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe],
+        "limit": [
+            default(100),
+            natural_number_validator,
+            limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
+        ],
+    }
