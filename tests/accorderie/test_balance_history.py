@@ -25,7 +25,7 @@ def test_points_follow_balance(acc, agen):
 
     balances = [point["balance"] for point in _history(provider)]
 
-    # Opening credit of 15 h; giving time earns it, receiving spends it.
+    # Opening credit of 15 h. Giving time earns hours and receiving spends them.
     assert balances == [15 * 60, 17 * 60, 16 * 60 + 30]
 
 
