@@ -1,11 +1,11 @@
 """Profile the busiest accorderie pages with cProfile.
 
 Reads the database that ``bench/accorderie_bench.py`` filled and left in
-place (``accorderie_bench``), requests each page through CKAN's whole WSGI
-stack (werkzeug's test client, in process, no network) a number of times
-under cProfile, and prints the median time per request (timed without the profiler), the number of
-SQL statements per request and the functions with the most cumulative
-time.
+place (``accorderie_bench``). Each page is requested through CKAN's whole
+WSGI stack (werkzeug's test client, in process, no network), first timed
+without the profiler, then under cProfile. The script prints the median
+time per request, the number of SQL statements per request and the
+functions with the most cumulative time.
 It changes nothing in the database but an API token of the member
 ``bench-0``.
 
