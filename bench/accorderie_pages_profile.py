@@ -5,9 +5,8 @@ place (``accorderie_bench``). Each page is requested through CKAN's whole
 WSGI stack (werkzeug's test client, in process, no network), first timed
 without the profiler, then under cProfile. The script prints the median
 time per request, the number of SQL statements per request and the
-functions with the most cumulative time.
-It changes nothing in the database but an API token of the member
-``bench-0``.
+functions with the most cumulative time. The only row it writes is an
+API token of the member ``bench-0``.
 
 Run from the checkout after the benchmark, as root::
 
