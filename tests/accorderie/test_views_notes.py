@@ -142,3 +142,14 @@ def test_delete_without_csrf_keeps_note(app, acc, agen):
 
     assert response.status_code == 400
     assert len(_notes(member)) == 1
+
+
+def test_note_on_erased_member_explained(app, acc, agen, staff):
+    member = acc.member(agen)
+    call_action("accorderie_member_erase", id=member["id"])
+
+    body = app.post(f"{_page(member)}/notes", headers=staff["headers"],
+                    data={"text": "Trop tard"}).body
+
+    assert "This member&#39;s data was erased." in body
+    assert _notes(member) == []
