@@ -153,3 +153,15 @@ def test_note_on_erased_member_explained(app, acc, agen, staff):
 
     assert "This member&#39;s data was erased." in body
     assert _notes(member) == []
+
+
+def test_page_says_notes_are_cut(app, acc, agen, staff, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.accorderie.list_limit_max", 2)
+    member = acc.member(agen)
+    for text in ("Première", "Deuxième", "Troisième"):
+        call_action("accorderie_member_note_create", member_id=member["id"], text=text)
+
+    body = app.get(_page(member), headers=staff["headers"]).body
+
+    assert "The newest 2 of 3 notes are shown." in body
+    assert "Première" not in body
