@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
@@ -42,9 +43,25 @@ def accorderie_format_minutes(minutes: int) -> str:
     return tk._("{sign}{minutes} min").format(sign=sign, minutes=rest)
 
 
+# Categories change only when a sysadmin adds one, so each process keeps
+# them this many seconds instead of reading them for every page. Another
+# process sees a new category at most this late.
+CATEGORY_CACHE_SECONDS = 60
+_category_cache: dict[str, Any] = {"expires": 0.0, "rows": []}
+
+
 def accorderie_categories() -> list[dict[str, Any]]:
-    """Return the service categories."""
-    return tk.get_action("accorderie_category_list")({}, {})
+    """Return the service categories, cached in the process."""
+    now = time.monotonic()
+    if now >= _category_cache["expires"]:
+        rows = tk.get_action("accorderie_category_list")({}, {})
+        _category_cache.update(expires=now + CATEGORY_CACHE_SECONDS, rows=rows)
+    return _category_cache["rows"]
+
+
+def clear_category_cache() -> None:
+    """Forget the cached categories, e.g. after one was added."""
+    _category_cache.update(expires=0.0, rows=[])
 
 
 def accorderie_category_label(categories: list[dict[str, Any]], category_id: Optional[str]) -> str:

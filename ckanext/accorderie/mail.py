@@ -1,8 +1,9 @@
 """E-mails of the accorderie, sent through CKAN's mailer.
 
 The pages call these functions after an action succeeded. A mail that
-cannot be sent is logged and never undoes the action. Mails are written in
-the portal's default language, which is the members' language in Agen.
+cannot be sent is logged and never undoes the action. Each mail is written
+in the recipient's language (``language`` of their member row), or in the
+portal's default language when the member has none.
 """
 from __future__ import annotations
 
@@ -48,9 +49,8 @@ def _send(member: dict[str, Any], subject: Any, body: Any) -> None:
     if address is None:
         log.debug("Member %s has no e-mail address; no mail sent", member["id"])
         return
-    # NOTE: CKAN stores no language per user, so every mail is written in
-    # the portal's default language, not in the language of each member.
-    with force_locale(tk.config.get("ckan.locale_default") or "fr"):
+    language = member.get("language") or tk.config.get("ckan.locale_default")
+    with force_locale(language):
         subject_text, body_text = subject(), body()
     try:
         mailer.mail_recipient(address[0], address[1], subject_text, body_text)

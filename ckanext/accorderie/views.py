@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 import logging
+import re
 from typing import Any, Callable, Optional
 
 from flask import Blueprint, Response, abort
@@ -44,7 +45,11 @@ def _user_name() -> str:
 
 
 def _context() -> Context:
-    return {"user": _user_name()}  # type: ignore[typeddict-item]
+    context: Context = {"user": _user_name()}  # type: ignore[typeddict-item]
+    if tk.current_user.is_authenticated:
+        # The logged-in user object spares every action a query for it.
+        context["auth_user_obj"] = tk.current_user._get_current_object()  # type: ignore[union-attr]
+    return context
 
 
 def _call(action: str, data_dict: dict[str, Any]) -> Any:
@@ -136,17 +141,45 @@ def _accorderie(name: str) -> dict[str, Any]:
 
 
 def _categories() -> list[dict[str, Any]]:
-    return _call("accorderie_category_list", {})
+    return tk.h.accorderie_categories()
 
 
-def _member_choices(acc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return the active members, the choices of the parties of an exchange."""
-    limit = tk.config.get("ckanext.accorderie.list_limit_max")
-    # NOTE: past list_limit_max active members, the lists show the first
-    # ones by number only; a search field would then be needed.
-    return _call(
-        "accorderie_member_list", {"accorderie_id": acc["id"], "state": "active", "limit": limit}
-    )["results"]
+# "12", "No. 12", "n° 12" and the suggestions' "12 – Camille Martin": a
+# member number, with what follows it ignored.
+_MEMBER_NUMBER = re.compile(r"^\s*(?:n[o°º]?\.?\s*)?(\d+)\b", re.IGNORECASE)
+_MEMBER_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _find_member(acc: dict[str, Any], text: str, staff: bool) -> tuple[str, Optional[str]]:
+    """Find the active member that a person typed: a member number, part of
+    a name, or a member id (sent by older forms and scripts).
+
+    Returns ``(member_id, None)``, or ``("", error)`` when no member or
+    several members match.
+    """
+    text = text.strip()
+    if _MEMBER_ID.match(text):
+        return text, None
+    if not text:
+        return "", tk._("Type the member number or the name of the member.")
+
+    number = _MEMBER_NUMBER.match(text)
+    query: dict[str, Any] = {
+        "accorderie_id": acc["id"], "q": number.group(1) if number else text, "limit": 2,
+    }
+    if staff:
+        # Members only ever see active members; staff ask for them.
+        query["state"] = "active"
+    found = _call("accorderie_member_list", query)
+    if found["count"] == 1:
+        return found["results"][0]["id"], None
+    if found["count"] == 0:
+        return "", tk._("No active member matches {value}. Type the member number or part of the name.").format(
+            value=text
+        )
+    return "", tk._("{count} members match {value}. Type the member number.").format(
+        count=found["count"], value=text
+    )
 
 
 def _render(template: str, acc: dict[str, Any], **extra: Any) -> str:
@@ -231,6 +264,9 @@ def apply(name: str) -> Any:
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
         data = _form_data()
+        # E-mails to the member are written in the language of the pages
+        # they applied from.
+        data.setdefault("language", tk.h.lang())
         try:
             member = _call("accorderie_member_apply", {**data, "accorderie_id": acc["id"]})
         except tk.ValidationError as error:
@@ -252,6 +288,7 @@ def profile(name: str) -> Any:
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
         data = _form_data()
+        data.setdefault("language", tk.h.lang())
         try:
             _call("accorderie_member_patch", {**data, "id": me["id"]})
         except tk.ValidationError as error:
@@ -259,7 +296,10 @@ def profile(name: str) -> Any:
         else:
             tk.h.flash_success(tk._("Your profile was saved."))
             return tk.redirect_to("accorderie.account", name=name)
-    return _render("accorderie/profile.html", acc, data=data, errors=errors)
+    return _render(
+        "accorderie/profile.html", acc, data=data, errors=errors,
+        language=data.get("language") or tk.h.lang(),
+    )
 
 
 def _service_form(acc: dict[str, Any], item: Optional[dict[str, Any]]) -> Any:
@@ -269,7 +309,10 @@ def _service_form(acc: dict[str, Any], item: Optional[dict[str, Any]]) -> Any:
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
         data = _form_data()
-        if data.pop("not_my_profession", "") != "yes":
+        # The form asks for the statement on requests too; the API
+        # requires it on the offers that members publish.
+        data["not_my_profession"] = data.get("not_my_profession") == "yes"
+        if not data["not_my_profession"]:
             errors["not_my_profession"] = [tk._(
                 "Tick this box: the accorderie exchanges services between neighbours, "
                 "never the work of a profession."
@@ -322,7 +365,10 @@ def service_close(service_id: str) -> Any:
 def service_renew(service_id: str) -> Any:
     expires = datetime.date.today() + datetime.timedelta(days=RENEW_DAYS)
     return _service_change(
-        service_id, {"status": "published", "expires": expires.isoformat()},
+        service_id, {
+            "status": "published", "expires": expires.isoformat(),
+            "not_my_profession": tk.request.form.get("not_my_profession") == "yes",
+        },
         tk._("The service is listed again until {date}.").format(date=tk.h.render_datetime(expires)),
     )
 
@@ -344,7 +390,6 @@ def service_delete(service_id: str) -> Any:
 def _exchange_form(acc: dict[str, Any], me: Optional[dict[str, Any]], staff: bool) -> Any:
     """Show and handle the form that records an exchange: a member records
     their own, staff record one on behalf of a party."""
-    members = [m for m in _member_choices(acc) if staff or m["id"] != me["id"]]  # type: ignore[index]
     data: dict[str, Any] = {
         "direction": "gave", "exchange_date": datetime.date.today().isoformat(),
         "service_id": tk.request.args.get("service_id", ""),
@@ -352,15 +397,22 @@ def _exchange_form(acc: dict[str, Any], me: Optional[dict[str, Any]], staff: boo
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
         data = _form_data()
+        # The parties are typed as member numbers or names.
+        parties = ("provider_id", "receiver_id") if staff else ("other_id",)
+        found: dict[str, str] = {}
+        for field in parties:
+            found[field], error = _find_member(acc, data.get(field, ""), staff)
+            if error:
+                errors[field] = [error]
         if staff:
             payload = {
-                key: data.get(key, "") for key in
-                ("provider_id", "receiver_id", "duration", "exchange_date", "note", "service_id")
+                key: data.get(key, "") for key in ("duration", "exchange_date", "note", "service_id")
             }
+            payload.update(found)
             behalf = "receiver_id" if data.get("on_behalf") == "receiver" else "provider_id"
-            payload["recorded_by_id"] = data.get(behalf, "")
+            payload["recorded_by_id"] = found[behalf]
         else:
-            other = data.get("other_id", "")
+            other = found["other_id"]
             gave = data.get("direction") != "received"
             payload = {
                 "provider_id": me["id"] if gave else other,  # type: ignore[index]
@@ -370,8 +422,6 @@ def _exchange_form(acc: dict[str, Any], me: Optional[dict[str, Any]], staff: boo
                 "note": data.get("note", ""),
                 "service_id": data.get("service_id", ""),
             }
-            if not other:
-                errors["other_id"] = [tk._("Choose the member you exchanged with.")]
         payload = {key: value for key, value in payload.items() if value}
         if not errors:
             try:
@@ -389,8 +439,7 @@ def _exchange_form(acc: dict[str, Any], me: Optional[dict[str, Any]], staff: boo
                 target = "accorderie.staff_exchanges" if staff else "accorderie.account"
                 return tk.redirect_to(target, name=acc["name"])
     return _render(
-        "accorderie/exchange_form.html", acc, data=data, errors=errors, members=members,
-        staff_form=staff,
+        "accorderie/exchange_form.html", acc, data=data, errors=errors, staff_form=staff,
     )
 
 
@@ -436,31 +485,13 @@ def exchange_reverse(exchange_id: str) -> Any:
     )
 
 
-def balance_points(balance: int, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return the balance after each entry, oldest first, from the current
-    balance and the entries newest first."""
-    points = []
-    for entry in entries:
-        points.append({"date": entry["created"][:10], "balance": balance})
-        balance -= entry["minutes"]
-    return list(reversed(points))
-
-
-def _statement_page(
-    statement_of: str, endpoint: str, first_entries: Optional[dict[str, Any]] = None,
-    **url_args: Any,
-) -> dict[str, Any]:
+def _statement_page(statement_of: str, endpoint: str, **url_args: Any) -> dict[str, Any]:
     """Return a page of the statement of member ``statement_of`` and its
-    pager, whose links go to ``endpoint``. ``first_entries``, a statement
-    already read from its newest entry, spares reading the first page."""
+    pager, whose links go to ``endpoint``."""
     number = _page_number()
-    if first_entries is not None and number == 1:
-        # The first page is the start of the entries read for the chart.
-        statement = {**first_entries, "entries": first_entries["entries"][:PAGE_SIZE]}
-    else:
-        statement = _call("accorderie_member_statement", {
-            "id": statement_of, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE,
-        })
+    statement = _call("accorderie_member_statement", {
+        "id": statement_of, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE,
+    })
     pager = Page(
         collection=statement["entries"], page=number, item_count=statement["count"],
         items_per_page=PAGE_SIZE, presliced_list=True,
@@ -481,7 +512,7 @@ def account(name: str) -> Any:
     pending = _call("accorderie_exchange_list", {
         "accorderie_id": acc["id"], "member_id": me["id"], "state": "pending", "limit": 100,
     })["results"]
-    chart = _call("accorderie_member_statement", {"id": me["id"], "limit": CHART_ENTRIES})
+    points = _call("accorderie_member_balance_history", {"id": me["id"], "limit": CHART_ENTRIES})
     own_services = _call("accorderie_service_list", {
         "accorderie_id": acc["id"], "member_id": me["id"], "limit": 100,
     })["results"]
@@ -489,9 +520,8 @@ def account(name: str) -> Any:
         "accorderie/account.html", acc,
         to_confirm=[e for e in pending if e["recorded_by_id"] != me["id"]],
         waiting=[e for e in pending if e["recorded_by_id"] == me["id"]],
-        points=balance_points(chart["balance"], chart["entries"]),
-        own_services=own_services,
-        **_statement_page(me["id"], "accorderie.account", first_entries=chart, name=name),
+        points=points, own_services=own_services, categories=_categories(),
+        **_statement_page(me["id"], "accorderie.account", name=name),
     )
 
 
@@ -574,7 +604,6 @@ def staff_members(name: str) -> Any:
         items_per_page=PAGE_SIZE, presliced_list=True,
         url=lambda q=None, page=1: tk.h.url_for("accorderie.staff_members", name=name, page=page, **query),
     )
-    # TODO: staff notes on a member; members have no notes column yet.
     return _render("accorderie/staff_members.html", acc, found=found, pager=pager, state=state, q=text)
 
 
@@ -582,15 +611,65 @@ def staff_members(name: str) -> Any:
 def staff_member(name: str, member_id: str) -> Any:
     acc = _accorderie(name)
     _require_staff(acc)
-    member = _load("accorderie_member_show", {"id": member_id})
     if tk.request.method == "POST":
         changes = {k: v for k, v in _form_data().items() if k in ("state", "role") and v}
         _post_action("accorderie_member_patch", {"id": member_id, **changes}, tk._("The member was saved."))
         return tk.redirect_to("accorderie.staff_member", name=name, member_id=member_id)
+    return _staff_member_page(acc, member_id)
+
+
+def _staff_member_page(
+    acc: dict[str, Any], member_id: str, note: str = "",
+    note_errors: Optional[dict[str, list[str]]] = None,
+) -> str:
+    """Render a member's page for staff: profile, notes and statement.
+    ``note`` and ``note_errors`` refill the form of a note that failed."""
+    member = _load("accorderie_member_show", {"id": member_id})
+    notes = _call("accorderie_member_note_list", {
+        "member_id": member_id, "limit": tk.config.get("ckanext.accorderie.list_limit_max"),
+    })
     return _render(
-        "accorderie/staff_member.html", acc, member=member,
-        **_statement_page(member_id, "accorderie.staff_member", name=name, member_id=member_id),
+        "accorderie/staff_member.html", acc, member=member, notes=notes, note=note,
+        note_errors=note_errors or {},
+        **_statement_page(member_id, "accorderie.staff_member", name=acc["name"], member_id=member_id),
     )
+
+
+@accorderie.route("/<name>/staff/members/<member_id>/notes", methods=["POST"])
+def staff_note_new(name: str, member_id: str) -> Any:
+    acc = _accorderie(name)
+    _require_staff(acc)
+    text = tk.request.form.get("text", "")
+    try:
+        _call("accorderie_member_note_create", {"member_id": member_id, "text": text})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("This page does not exist."))
+    except tk.ValidationError as error:
+        return _staff_member_page(acc, member_id, note=text, note_errors=_errors_of(error))
+    tk.h.flash_success(tk._("The note was added."))
+    return tk.redirect_to("accorderie.staff_member", name=name, member_id=member_id)
+
+
+@accorderie.route(
+    "/<name>/staff/members/<member_id>/notes/<note_id>/delete", methods=["GET", "POST"]
+)
+def staff_note_delete(name: str, member_id: str, note_id: str) -> Any:
+    """Ask for confirmation (GET), then delete the note (POST)."""
+    acc = _accorderie(name)
+    _require_staff(acc)
+    if tk.request.method == "POST":
+        _post_action("accorderie_member_note_delete", {"id": note_id}, tk._("The note was deleted."))
+        return tk.redirect_to("accorderie.staff_member", name=name, member_id=member_id)
+
+    member = _load("accorderie_member_show", {"id": member_id})
+    notes = _call("accorderie_member_note_list", {
+        "member_id": member_id, "limit": tk.config.get("ckanext.accorderie.list_limit_max"),
+    })["results"]
+    note = next((n for n in notes if n["id"] == note_id), None)
+    if note is None:
+        # NOTE: only the newest list_limit_max notes can be confirmed here.
+        return tk.abort(404, tk._("This page does not exist."))
+    return _render("accorderie/staff_note_delete.html", acc, member=member, note=note)
 
 
 @accorderie.route("/<name>/staff/exchanges")

@@ -15,6 +15,8 @@ from ckan.tests.helpers import call_action
 
 from ckanext.accorderie.cli import DEFAULT_CATEGORIES
 
+from .smtp_sink import SmtpSink
+
 
 def as_user(user: Optional[dict[str, Any]]) -> dict[str, Any]:
     """Return a context that checks access for ``user`` (None: anonymous)."""
@@ -85,3 +87,12 @@ def web_acc(with_plugins, clean_db) -> AccorderieFactory:
     for category_id, label_fr, label_en in DEFAULT_CATEGORIES:
         call_action("accorderie_category_create", id=category_id, label_fr=label_fr, label_en=label_en)
     return AccorderieFactory()
+
+
+@pytest.fixture
+def smtp(ckan_config, monkeypatch):
+    """An SMTP server on 127.0.0.1 that keeps the mails CKAN sends."""
+    sink = SmtpSink().start()
+    monkeypatch.setitem(ckan_config, "smtp.server", sink.address)
+    yield sink
+    sink.stop()

@@ -4,7 +4,7 @@ theme's browser tests: chromium reaches 127.0.0.1 only."""
 from __future__ import annotations
 
 import pytest
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
@@ -82,7 +82,7 @@ def test_resident_story(browser, live_server, web_acc, agen):
     _click(browser, "partial link text", "Enregistrer un échange pour ce service")
     _click(browser, "id", "field-direction-received")
     [resident_member] = call_action("accorderie_membership_list", context=as_user(resident))
-    Select(browser.find_element("id", "field-other")).select_by_value(resident_member["id"])
+    browser.find_element("id", "field-other").send_keys(str(resident_member["number"]))
     browser.find_element("id", "field-duration").send_keys("2h")
     _submit(browser, "form button[type=submit].btn-primary")
 
@@ -104,8 +104,8 @@ def test_offline_member_story(browser, live_server, web_acc, agen):
 
     _switch_user(browser, live_server, staff_user)
     browser.get(live_server + "/accorderie/agen/staff/exchanges/new")
-    Select(browser.find_element("id", "field-provider")).select_by_value(offline_provider["id"])
-    Select(browser.find_element("id", "field-receiver")).select_by_value(offline_receiver["id"])
+    browser.find_element("id", "field-provider").send_keys(str(offline_provider["number"]))
+    browser.find_element("id", "field-receiver").send_keys(str(offline_receiver["number"]))
     browser.find_element("id", "field-duration").send_keys("1h30")
     _submit(browser, "form button[type=submit].btn-primary")
     _submit(browser, ".acc-exchange form button.btn-primary")
@@ -114,6 +114,21 @@ def test_offline_member_story(browser, live_server, web_acc, agen):
     assert "16 h 30" in browser.find_element("class name", "acc-balance").text
     browser.get(live_server + f"/accorderie/agen/staff/members/{offline_receiver['id']}")
     assert "13 h 30" in browser.find_element("class name", "acc-balance").text
+
+
+def test_member_field_suggests_names(browser, live_server, web_acc, agen):
+    staff_user = _person()
+    web_acc.member(agen, user=staff_user, role="staff")
+    camille = web_acc.member(agen, user=_person(fullname="Camille Vergnaud"))
+
+    _switch_user(browser, live_server, staff_user)
+    browser.get(live_server + "/accorderie/agen/staff/exchanges/new")
+    browser.find_element("id", "field-provider").send_keys("Vergn")
+
+    options = WebDriverWait(browser, 10).until(
+        lambda driver: driver.find_elements("css selector", "#acc-member-suggestions option")
+    )
+    assert [o.get_attribute("value") for o in options] == [f"{camille['number']} – Camille Vergnaud"]
 
 
 def _pages(web_acc, agen):
@@ -127,6 +142,7 @@ def _pages(web_acc, agen):
     service = call_action(
         "accorderie_service_create", context=as_user(staff_user), member_id=staff["id"],
         type="offer", title="Aide aux devoirs", category_id="tutoring", status="published",
+        not_my_profession=True,
         description="Le **mercredi** après-midi.",
     )
     paths = [

@@ -22,6 +22,7 @@ STAFF_FIELDS = MEMBER_FIELDS | {
 }
 SELF_FIELDS = STAFF_FIELDS | {
     "address", "email_visibility", "phone_visibility", "address_visibility",
+    "language",
 }
 SERVICE_PUBLIC_FIELDS = {
     "id", "accorderie_id", "type", "title", "description", "description_html",

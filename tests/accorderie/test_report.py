@@ -20,6 +20,7 @@ def _service(member, title="Cours de guitare", category_id="music"):
     return call_action(
         "accorderie_service_create", context=as_user(member["user"]), member_id=member["id"],
         type="offer", title=title, category_id=category_id, status="published",
+        not_my_profession=True,
     )
 
 

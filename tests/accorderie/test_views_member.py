@@ -126,20 +126,36 @@ def test_close_service(app, pair):
     assert shown["status"] == "closed"
 
 
-def test_renew_sets_expiry(app, pair):
-    member, _other = pair
+def _draft_of(app, member):
+    """Save a draft offer through the form; return it."""
     app.post("/accorderie/agen/services/new", headers=member["headers"],
              data=_service_form(draft="1", publish=None))
-    service = call_action(
+    return call_action(
         "accorderie_service_list", context=as_user(member["user"]), member_id=member["id"],
         status="draft",
     )["results"][0]
 
-    app.post(f"/accorderie/service/{service['id']}/renew", headers=member["headers"])
+
+def test_renew_sets_expiry(app, pair):
+    member, _other = pair
+    service = _draft_of(app, member)
+
+    app.post(f"/accorderie/service/{service['id']}/renew", headers=member["headers"],
+             data={"not_my_profession": "yes"})
 
     shown = call_action("accorderie_service_show", context=as_user(member["user"]), id=service["id"])
     assert shown["status"] == "published"
     assert shown["expires"] is not None
+
+
+def test_renew_offer_needs_profession_tick(app, pair):
+    member, _other = pair
+    service = _draft_of(app, member)
+
+    app.post(f"/accorderie/service/{service['id']}/renew", headers=member["headers"])
+
+    shown = call_action("accorderie_service_show", context=as_user(member["user"]), id=service["id"])
+    assert shown["status"] == "draft"
 
 
 def test_edit_by_other_member_refused(app, pair):
@@ -189,7 +205,7 @@ def test_record_without_other_named(app, pair):
         "direction": "gave", "other_id": "", "duration": "1", "exchange_date": "02/12/2026",
     }).body
 
-    assert "Choose the member you exchanged with." in body
+    assert "Type the member number or the name of the member." in body
 
 
 def test_reject_moves_no_hours(app, pair):
@@ -281,6 +297,7 @@ def test_form_without_csrf_refused(app, acc, agen):
     service = call_action(
         "accorderie_service_create", context=as_user(owner["user"]), member_id=owner["id"],
         type="offer", title="Cours de guitare", category_id="music", status="published",
+        not_my_profession=True,
     )
     browser = log_in(app, owner["user"], password)
 
@@ -327,3 +344,15 @@ def test_api_confirm_with_token_needs_no_csrf(app, acc, agen):
                         headers=receiver["headers"], json={"id": exchange["id"]})
 
     assert response.json["result"]["state"] == "settled"
+
+
+def test_api_offer_without_statement_named(app, acc, agen):
+    member = member_with_token(acc, agen)
+
+    response = app.post(
+        "/api/3/action/accorderie_service_create", headers=member["headers"], status=409,
+        json={"member_id": member["id"], "type": "offer", "title": "Cours de guitare",
+              "category_id": "music", "status": "published"},
+    )
+
+    assert set(response.json["error"]) == {"__type", "not_my_profession"}

@@ -13,6 +13,7 @@ def _service(member, **fields):
     fields.setdefault("title", "Cours de guitare")
     fields.setdefault("category_id", "music")
     fields.setdefault("status", "published")
+    fields.setdefault("not_my_profession", True)
     return call_action(
         "accorderie_service_create", context=as_user(member["user"]),
         member_id=member["id"], **fields,

@@ -8,7 +8,6 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from .conftest import as_user
-from .smtp_sink import SmtpSink
 from .views_support import member_with_token
 
 
@@ -25,14 +24,6 @@ def agen(acc):
 @pytest.fixture
 def staff(acc, agen):
     return member_with_token(acc, agen, role="staff")
-
-
-@pytest.fixture
-def smtp(ckan_config, monkeypatch):
-    sink = SmtpSink().start()
-    monkeypatch.setitem(ckan_config, "smtp.server", sink.address)
-    yield sink
-    sink.stop()
 
 
 def _balance(member):
@@ -156,6 +147,7 @@ def test_hide_service(app, acc, agen, staff):
     service = call_action(
         "accorderie_service_create", context=as_user(member["user"]), member_id=member["id"],
         type="offer", title="Annonce douteuse", category_id="music", status="published",
+        not_my_profession=True,
     )
 
     app.post(f"/accorderie/service/{service['id']}/hide", headers=staff["headers"])
@@ -169,6 +161,7 @@ def test_hide_by_owner_refused(app, acc, agen):
     service = call_action(
         "accorderie_service_create", context=as_user(member["user"]), member_id=member["id"],
         type="offer", title="Mon annonce", category_id="music", status="published",
+        not_my_profession=True,
     )
 
     app.post(f"/accorderie/service/{service['id']}/hide", headers=member["headers"])

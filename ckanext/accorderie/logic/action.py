@@ -20,9 +20,10 @@ from ckan.lib.helpers import render_markdown
 from ckan.types import Action, ActionResult, Context, DataDict
 
 from .. import model as acc_model
-from ..helpers import accorderie_format_minutes
+from ..helpers import accorderie_format_minutes, clear_category_cache
 from . import dictization as dz
 from . import ledger
+from . import note_action
 from . import schema as acc_schema
 from .access import Viewer, get_viewer, session_of
 
@@ -70,7 +71,7 @@ log = logging.getLogger(__name__)
 MEMBER_PROFILE_FIELDS = (
     "neighbourhood", "skills", "availability",
     "email", "email_visibility", "phone", "phone_visibility",
-    "address", "address_visibility",
+    "address", "address_visibility", "language",
 )
 MEMBER_STAFF_FIELDS = ("state", "role", "orientation_date")
 SERVICE_FIELDS = (
@@ -319,6 +320,7 @@ def accorderie_category_create(context: Context, data_dict: DataDict) -> ActionR
     category = acc_model.Category(id=data["id"], label_fr=data["label_fr"], label_en=data["label_en"])
     session.add(category)
     _commit(context)
+    clear_category_cache()
     return dz.category_dictize(category)
 
 
@@ -352,6 +354,10 @@ def accorderie_member_apply(context: Context, data_dict: DataDict) -> ActionResu
         ``members`` or ``nobody`` (optional, default: ``staff``); the same
         holds for ``phone_visibility`` and ``address_visibility``
     :type email_visibility: string
+    :param language: the locale code of the e-mails sent to the member,
+        one that the portal offers such as ``fr`` or ``en`` (optional,
+        default: none, so the portal's default locale)
+    :type language: string
     :returns: the member, as the member sees it
     :rtype: dict
     """
@@ -780,7 +786,8 @@ def accorderie_member_export(context: Context, data_dict: DataDict) -> ActionRes
     :param id: the member's id
     :type id: string
     :returns: ``{"member", "accorderie", "balance", "services",
-        "exchanges", "entries"}``, all JSON-serializable
+        "exchanges", "entries", "notes"}``, all JSON-serializable; the
+        notes are those staff keep on the member
     :rtype: dict
     """
     tk.check_access("accorderie_member_export", context, data_dict)
@@ -823,6 +830,7 @@ def accorderie_member_export(context: Context, data_dict: DataDict) -> ActionRes
             }
             for entry, transfer in entries
         ],
+        "notes": note_action.notes_of(session, member.id),
     }
 
 
@@ -831,9 +839,10 @@ def accorderie_member_erase(context: Context, data_dict: DataDict) -> ActionResu
 
     The member and staff of the accorderie may call it. The member's link to
     their CKAN user and every profile and contact field are removed, their
-    services are deleted, their pending exchanges are cancelled and the
-    notes of their exchanges are emptied. Their account, entries and
-    balance stay, so that the accorderie still sums to zero.
+    services and the staff's notes on them are deleted, their pending
+    exchanges are cancelled and the notes of their exchanges are emptied.
+    Their account, entries and balance stay, so that the accorderie still
+    sums to zero.
 
     :param id: the member's id
     :type id: string
@@ -868,6 +877,7 @@ def erase_member(session: Any, member: acc_model.Member) -> None:
     )
     session.execute(sa.update(acc_model.Exchange).where(parties).values(note=None))
     session.execute(sa.delete(acc_model.Service).where(acc_model.Service.member_id == member.id))
+    note_action.delete_notes_of(session, member.id)
 
     for field in MEMBER_PROFILE_FIELDS:
         if not field.endswith("_visibility"):
@@ -943,6 +953,29 @@ def _check_service_status(viewer: Viewer, service_accorderie: str, new: str, old
         ]})
 
 
+def _check_not_my_profession(
+    context: Context, accorderie_id: str, member_id: str, data: DataDict
+) -> None:
+    """Require ``not_my_profession`` when a member publishes their own offer.
+
+    The accorderie exchanges services between neighbours, never the work
+    of a profession, so the member states it on each offer they publish.
+    Staff recording an offer for another member, and trusted code such as
+    the CSV import (``ignore_auth``), are exempt: the statement is the
+    member's own, so nobody else can make it for them.
+    """
+    if data["type"] != "offer" or data["status"] != "published" or context.get("ignore_auth"):
+        return
+    own = get_viewer(context).membership(accorderie_id)
+    if own is None or own.id != member_id:
+        return
+    if not data.get("not_my_profession"):
+        raise tk.ValidationError({"not_my_profession": [tk._(
+            "Confirm that this service is not your profession: the accorderie "
+            "exchanges services between neighbours, never the work of a profession."
+        )]})
+
+
 def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Publish an offer or a request of a service.
 
@@ -968,6 +1001,11 @@ def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionRe
     :type status: string
     :param expires: last day the service is listed, YYYY-MM-DD (optional)
     :type expires: string
+    :param not_my_profession: the member's statement that the service is
+        not their profession; required true when a member publishes their
+        own offer, but not when staff publish for another member (optional,
+        default: false)
+    :type not_my_profession: bool
     :returns: the service, as its owner sees it
     :rtype: dict
     """
@@ -982,6 +1020,7 @@ def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionRe
     accorderie = session.get(acc_model.Accorderie, member.accorderie_id)
     _check_neighbourhood(accorderie, data.get("neighbourhood"))
     _check_service_status(get_viewer(context), accorderie.id, data["status"], None)
+    _check_not_my_profession(context, accorderie.id, member.id, data)
 
     now = _utcnow()
     service = acc_model.Service(
@@ -1117,7 +1156,9 @@ def accorderie_service_update(context: Context, data_dict: DataDict) -> ActionRe
 
     Its owner and staff may call it, with the parameters of
     ``accorderie_service_create`` but ``member_id``: a service never
-    changes owner. Only staff may hide a service or show a hidden one.
+    changes owner. Only staff may hide a service or show a hidden one. A
+    member who leaves their own offer published must give
+    ``not_my_profession`` true, as in ``accorderie_service_create``.
 
     :param id: the service's id
     :type id: string
@@ -1130,6 +1171,7 @@ def accorderie_service_update(context: Context, data_dict: DataDict) -> ActionRe
     accorderie = session_of(context).get(acc_model.Accorderie, service.accorderie_id)
     _check_neighbourhood(accorderie, data.get("neighbourhood"))
     _check_service_status(get_viewer(context), accorderie.id, data["status"], service.status)
+    _check_not_my_profession(context, accorderie.id, service.member_id, data)
 
     for field in SERVICE_FIELDS:
         setattr(service, field, data.get(field))

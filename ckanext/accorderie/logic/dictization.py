@@ -118,6 +118,7 @@ def member_dictize(
             "erased": _iso(member.erased),
         })
     if level == "self":
+        data["language"] = member.language
         for field in CONTACT_FIELDS:
             data[f"{field}_visibility"] = getattr(member, f"{field}_visibility")
     return data

@@ -41,6 +41,10 @@ __all__ = [
     "neighbourhood_point_list_schema",
     "neighbourhood_map_show_schema",
     "meeting_place_list_schema",
+    "member_note_create_schema",
+    "member_note_list_schema",
+    "member_note_delete_schema",
+    "member_balance_history_schema",
 ]
 
 
@@ -111,6 +115,7 @@ def _member_profile_fields(
     unicode_safe: Validator,
     default: ValidatorFactory,
     accorderie_choice: ValidatorFactory,
+    accorderie_language: Validator,
 ) -> Schema:
     visibility = [default("staff"), accorderie_choice(acc_model.VISIBILITIES)]
     return {
@@ -123,6 +128,7 @@ def _member_profile_fields(
         "phone_visibility": list(visibility),
         "address": [ignore_missing, unicode_safe],
         "address_visibility": list(visibility),
+        "language": [ignore_missing, accorderie_language],
     }
 
 
@@ -135,8 +141,11 @@ def member_apply_schema(
     email_validator: Validator,
     accorderie_choice: ValidatorFactory,
     accorderie_accorderie_id_exists: Validator,
+    accorderie_language: Validator,
 ) -> Schema:
-    schema = _member_profile_fields(ignore_missing, unicode_safe, default, accorderie_choice)
+    schema = _member_profile_fields(
+        ignore_missing, unicode_safe, default, accorderie_choice, accorderie_language
+    )
     schema["email"].append(email_validator)
     schema["accorderie_id"] = [not_empty, unicode_safe, accorderie_accorderie_id_exists]
     return schema
@@ -151,8 +160,11 @@ def member_update_schema(
     email_validator: Validator,
     accorderie_choice: ValidatorFactory,
     accorderie_date: Validator,
+    accorderie_language: Validator,
 ) -> Schema:
-    schema = _member_profile_fields(ignore_missing, unicode_safe, default, accorderie_choice)
+    schema = _member_profile_fields(
+        ignore_missing, unicode_safe, default, accorderie_choice, accorderie_language
+    )
     schema["email"].append(email_validator)
     schema["id"] = [not_empty, unicode_safe]
     # Staff-only fields; the action rejects them from anybody else.
@@ -252,6 +264,7 @@ def service_create_schema(
     accorderie_choice: ValidatorFactory,
     accorderie_category_exists: Validator,
     accorderie_date: Validator,
+    boolean_validator: Validator,
 ) -> Schema:
     return {
         "member_id": [not_empty, unicode_safe],
@@ -263,6 +276,7 @@ def service_create_schema(
         "availability": [ignore_missing, unicode_safe],
         "status": [default("draft"), accorderie_choice(acc_model.SERVICE_STATUSES)],
         "expires": [ignore_missing, accorderie_date],
+        "not_my_profession": [default(False), boolean_validator],
     }
 
 
@@ -474,6 +488,59 @@ def meeting_place_list_schema(
         "id": [not_empty, unicode_safe, accorderie_service_exists],
         "limit": [
             default(3),
+            natural_number_validator,
+            limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
+        ],
+    }
+
+
+@validator_args
+def member_note_create_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    strip_value: Validator,
+    accorderie_note_text: Validator,
+) -> Schema:
+    return {
+        "member_id": [not_empty, unicode_safe],
+        # not_empty again after stripping, so a note of blanks is missing too.
+        "text": [not_empty, unicode_safe, strip_value, not_empty, accorderie_note_text],
+    }
+
+
+@validator_args
+def member_note_list_schema(
+    not_empty: Validator,
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    default: ValidatorFactory,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+) -> Schema:
+    schema = _pagination(
+        ignore_missing, default, natural_number_validator, limit_to_configured_maximum
+    )
+    schema["member_id"] = [not_empty, unicode_safe]
+    return schema
+
+
+@validator_args
+def member_note_delete_schema(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def member_balance_history_schema(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    default: ValidatorFactory,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+) -> Schema:
+    return {
+        "id": [not_empty, unicode_safe],
+        "limit": [
+            default(100),
             natural_number_validator,
             limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
         ],

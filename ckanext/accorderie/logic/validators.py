@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
+from ckan.lib import i18n
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckan.lib.navl.dictization_functions import missing
 
@@ -37,6 +38,8 @@ __all__ = [
     "accorderie_dataset_list",
     "accorderie_latitude",
     "accorderie_longitude",
+    "accorderie_note_text",
+    "accorderie_language",
 ]
 
 # "1h30", "1 h 30", "2h", "1h30min"
@@ -334,3 +337,29 @@ def accorderie_longitude(value: Any, context: Context) -> float:
     ).format(value=value), tk._(
         "The longitude is missing: give degrees between -180 and 180, e.g. 0.6163."
     ))
+
+
+def accorderie_note_text(value: Any, context: Context) -> str:
+    """Check that a staff note has at most ``ckanext.accorderie.note_max_length``
+    characters."""
+    text = str(value)
+    maximum = tk.config.get("ckanext.accorderie.note_max_length")
+    if len(text) > maximum:
+        raise tk.Invalid(
+            tk._("The note has {length} characters; the maximum is {maximum}. Shorten it.").format(
+                length=len(text), maximum=maximum
+            )
+        )
+    return text
+
+
+def accorderie_language(value: Any, context: Context) -> str:
+    """Check a locale code that the portal offers, e.g. ``fr`` or ``en``."""
+    codes = i18n.get_locales()
+    if value not in codes:
+        raise tk.Invalid(
+            tk._("The language {value} is not offered: choose one of {choices}.").format(
+                value=value, choices=", ".join(codes)
+            )
+        )
+    return value
