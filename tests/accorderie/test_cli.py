@@ -46,6 +46,92 @@ def test_audit_fails_on_unbalanced_transfer(acc, cli):
     assert f"transfer_not_two_entries_summing_to_zero. Identifiants : {entry.transfer_id}" in result.output
 
 
+
+def _sql(statement, **params):
+    model.Session.execute(sa.text(statement), params)
+    model.Session.commit()
+
+
+def _audit_fails_with(cli, invariant, exchange_id):
+    result = cli.invoke(accorderie_cli, ["audit"])
+    assert result.exit_code == 1
+    assert f"{invariant}. Identifiants : {exchange_id}" in result.output
+
+
+def _transfer_id(exchange_id):
+    return model.Session.query(acc_model.Transfer.id).filter_by(exchange_id=exchange_id).scalar()
+
+
+def test_audit_fails_on_settled_without_transfer(acc, cli):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie), settle=False)
+    _sql("UPDATE accorderie_exchange SET state = 'settled' WHERE id = :id", id=exchange["id"])
+
+    _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
+
+
+@pytest.mark.parametrize("state", ["pending", "rejected", "cancelled"])
+def test_audit_fails_on_unsettled_with_transfer(acc, cli, state):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    _sql("UPDATE accorderie_exchange SET state = :state WHERE id = :id", state=state, id=exchange["id"])
+
+    _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
+
+
+def test_audit_fails_on_other_minutes(acc, cli):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie), duration="1h")
+    _sql("UPDATE accorderie_exchange SET minutes = 61 WHERE id = :id", id=exchange["id"])
+
+    _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
+
+
+def test_audit_fails_on_reversed_entries(acc, cli):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    _sql(
+        "UPDATE accorderie_entry SET minutes = -minutes WHERE transfer_id = :transfer",
+        transfer=_transfer_id(exchange["id"]),
+    )
+
+    _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
+
+
+def test_audit_fails_on_third_party_entry(acc, cli):
+    accorderie = acc.accorderie()
+    provider, receiver, other = (acc.member(accorderie) for _ in range(3))
+    exchange = acc.exchange(provider, receiver)
+    _sql("""
+        UPDATE accorderie_entry SET account_id = (
+            SELECT id FROM accorderie_account WHERE member_id = :other
+        ) WHERE transfer_id = :transfer AND minutes > 0
+    """, other=other["id"], transfer=_transfer_id(exchange["id"]))
+
+    _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
+
+
+def test_audit_fails_on_reversal_of_other(acc, cli):
+    accorderie = acc.accorderie()
+    first, second, third = (acc.member(accorderie) for _ in range(3))
+    reversed_one = acc.exchange(first, second)
+    other = acc.exchange(second, third)
+    reversal = call_action("accorderie_exchange_reverse", id=reversed_one["id"])
+    _sql("UPDATE accorderie_exchange SET reverses_id = :other WHERE id = :id",
+         other=other["id"], id=reversal["id"])
+
+    _audit_fails_with(cli, "reversal_does_not_mirror_original", reversal["id"])
+
+
+def test_audit_passes_after_reversal(acc, cli):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    call_action("accorderie_exchange_reverse", id=exchange["id"])
+    result = cli.invoke(accorderie_cli, ["audit"])
+
+    assert result.exit_code == 0, result.output
+
+
 def test_seed_categories_once(with_plugins, clean_db, with_request_context, cli):
     first = cli.invoke(accorderie_cli, ["seed-categories"])
     second = cli.invoke(accorderie_cli, ["seed-categories"])
