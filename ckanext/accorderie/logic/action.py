@@ -1531,7 +1531,11 @@ def accorderie_ledger_audit(context: Context, data_dict: DataDict) -> ActionResu
     - each transfer has exactly two entries, which sum to zero;
     - every entry is on an account of its transfer's accorderie;
     - the balances of each accorderie sum to zero;
-    - an exchange has a transfer if and only if it is settled.
+    - a settled exchange has exactly one transfer, which credits the
+      provider and debits the receiver by the exchange's minutes, and
+      any other exchange has none;
+    - a reversal swaps the parties of a settled exchange, for the same
+      minutes, and is never reversed itself.
 
     :param invariants: names of the invariants to check (optional,
         default: all of ``ledger.AUDIT_INVARIANTS``)
