@@ -291,11 +291,12 @@ _AUDIT_QUERIES: dict[str, str] = {
     "reversal_does_not_mirror_original": """
         SELECT v.id FROM accorderie_exchange v
         JOIN accorderie_exchange o ON o.id = v.reverses_id
-        WHERE o.state <> 'settled'
+        WHERE v.reverses_id IS NOT NULL
+          AND (o.state <> 'settled'
            OR o.reverses_id IS NOT NULL
            OR v.provider_id <> o.receiver_id
            OR v.receiver_id <> o.provider_id
-           OR v.minutes <> o.minutes
+           OR v.minutes <> o.minutes)
     """,
 }
 
