@@ -92,3 +92,36 @@ def test_negative_offset_refused(listing):
 def test_query_with_operators_is_safe(listing):
     result = call_action("accorderie_service_list", context=as_user(None), q="ménage & | ! ( ' \"")
     assert _titles(result) == ["Ménage et repassage", "Petits ménages"]
+
+
+def test_filter_by_accorderie_name(listing):
+    accorderie, _, _, _ = listing
+    by_name = call_action("accorderie_service_list", context=as_user(None), accorderie_id=accorderie["name"])
+    by_id = call_action("accorderie_service_list", context=as_user(None), accorderie_id=accorderie["id"])
+
+    assert by_name["count"] == 3
+    assert by_id["count"] == 3
+
+
+def test_other_accorderie_lists_nothing(listing, acc):
+    other = acc.accorderie()
+    result = call_action("accorderie_service_list", context=as_user(None), accorderie_id=other["name"])
+
+    assert result == {"count": 0, "results": []}
+
+
+def test_unknown_accorderie_refused(listing):
+    with pytest.raises(tk.ValidationError) as error:
+        call_action("accorderie_service_list", context=as_user(None), accorderie_id="nowhere")
+    assert error.value.error_dict == {"accorderie_id": ["L'accorderie nowhere n'existe pas."]}
+
+
+def test_member_gets_owner_name(listing):
+    accorderie, alice, bob, _ = listing
+    result = call_action(
+        "accorderie_service_list", context=as_user(alice["user"]), type="request",
+    )
+
+    assert [s["member_id"] for s in result["results"]] == [bob["id"]]
+    assert result["results"][0]["member_name"] == bob["user"]["fullname"]
+    assert "status" not in result["results"][0]

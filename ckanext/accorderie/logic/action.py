@@ -8,7 +8,9 @@ balances in results are whole minutes.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
+from types import SimpleNamespace
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -24,6 +26,7 @@ from ..helpers import accorderie_format_minutes
 from . import dictization as dz
 from . import ledger
 from . import schema as acc_schema
+from . import validators as acc_validators
 from .access import Viewer, get_viewer, session_of
 
 __all__ = [
@@ -683,52 +686,16 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
     data = _validate(data_dict, acc_schema.member_statement_schema(), context)
     tk.check_access("accorderie_member_statement", context, data)
     session = session_of(context)
-    account = _member_account(session, data["id"])
+    account = _member_account(session, data["id"], count_entries=True)
 
-    total = session.execute(
-        sa.select(sa.func.count())
-        .select_from(acc_model.Entry)
-        .where(acc_model.Entry.account_id == account.id)
-    ).scalar_one()
-
-    # Cut the page from the entries first, so the joins run on its rows only.
-    page = (
-        sa.select(acc_model.Entry.id, acc_model.Entry.minutes, acc_model.Entry.transfer_id)
-        .where(acc_model.Entry.account_id == account.id)
-        .order_by(acc_model.Entry.id.desc())
-        .limit(data["limit"])
-        .offset(data["offset"])
-        .subquery()
-    )
-    exchange = aliased(acc_model.Exchange)
-    counterparty = aliased(acc_model.Member)
-    user = aliased(model.User)
-    counterparty_id = sa.case(
-        (exchange.provider_id == data["id"], exchange.receiver_id),
-        else_=exchange.provider_id,
-    )
-    query = (
-        sa.select(
-            page.c.id,
-            page.c.minutes,
-            acc_model.Transfer.kind,
-            acc_model.Transfer.created,
-            exchange.id.label("exchange_id"),
-            exchange.exchange_date,
-            counterparty.id.label("counterparty_id"),
-            sa.func.coalesce(user.fullname, user.name).label("counterparty_name"),
-        )
-        .join(acc_model.Transfer, acc_model.Transfer.id == page.c.transfer_id)
-        .outerjoin(exchange, exchange.id == acc_model.Transfer.exchange_id)
-        .outerjoin(counterparty, counterparty.id == counterparty_id)
-        .outerjoin(user, user.id == counterparty.user_id)
-        .order_by(page.c.id.desc())
-    )
-    rows = session.execute(query).all()
+    rows = session.execute(_statement_query(), {
+        "account_id": account.id, "member_id": data["id"],
+        "limit": data["limit"], "offset": data["offset"],
+    }).all()
     return {
         "member_id": data["id"],
         "balance": account.balance,
-        "count": total,
+        "count": account.entries,
         "entries": [
             {
                 "id": row.id,
@@ -745,10 +712,67 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
     }
 
 
-def _member_account(session: Any, member_id: str) -> acc_model.Account:
+@functools.lru_cache(maxsize=None)
+def _statement_query() -> Any:
+    """Build, once per process, the query of a statement page.
+
+    Its parameters are ``account_id``, ``member_id``, ``limit`` and
+    ``offset``. Built from tables rather than aliased ORM classes, because
+    adapting aliased columns cost more per call than running the query.
+    """
+    # Cut the page from the entries first, so the joins run on its rows only.
+    entry = acc_model.Entry.__table__
+    transfer = acc_model.Transfer.__table__
+    exchange = acc_model.Exchange.__table__.alias("exchange")
+    counterparty = acc_model.Member.__table__.alias("counterparty")
+    user = model.User.__table__.alias("counterparty_user")
+    page = (
+        sa.select(entry.c.id, entry.c.minutes, entry.c.transfer_id)
+        .where(entry.c.account_id == sa.bindparam("account_id"))
+        .order_by(entry.c.id.desc())
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+        .subquery("page")
+    )
+    counterparty_id = sa.case(
+        (exchange.c.provider_id == sa.bindparam("member_id"), exchange.c.receiver_id),
+        else_=exchange.c.provider_id,
+    )
+    return (
+        sa.select(
+            page.c.id,
+            page.c.minutes,
+            transfer.c.kind,
+            transfer.c.created,
+            exchange.c.id.label("exchange_id"),
+            exchange.c.exchange_date,
+            counterparty.c.id.label("counterparty_id"),
+            sa.func.coalesce(user.c.fullname, user.c.name).label("counterparty_name"),
+        )
+        .select_from(page)
+        .join(transfer, transfer.c.id == page.c.transfer_id)
+        .outerjoin(exchange, exchange.c.id == transfer.c.exchange_id)
+        .outerjoin(counterparty, counterparty.c.id == counterparty_id)
+        .outerjoin(user, user.c.id == counterparty.c.user_id)
+        .order_by(page.c.id.desc())
+    )
+
+
+def _member_account(session: Any, member_id: str, count_entries: bool = False) -> Any:
+    """Return a row with the ``id``, ``member_id`` and ``balance`` of a
+    member's account, and its number of ``entries`` if ``count_entries``."""
+    accounts = acc_model.Account
+    columns: list[Any] = [accounts.id, accounts.member_id, accounts.balance]
+    if count_entries:
+        columns.append(
+            sa.select(sa.func.count())
+            .where(acc_model.Entry.account_id == accounts.id)
+            .scalar_subquery()
+            .label("entries")
+        )
     account = session.execute(
-        sa.select(acc_model.Account).where(acc_model.Account.member_id == member_id)
-    ).scalar_one_or_none()
+        sa.select(*columns).where(accounts.member_id == member_id)
+    ).one_or_none()
     if account is None:
         raise tk.ObjectNotFound(tk._("{field}: {value} was not found.").format(field="id", value=member_id))
     return account
@@ -924,9 +948,13 @@ def _service_result(context: Context, service: acc_model.Service) -> dict[str, A
     if level == "public":
         # The public view names nobody, so the member and user are not read.
         return dz.service_dictize(service, None, None, level)
-    member = session_of(context).get(acc_model.Member, service.member_id)
-    user = model.User.get(member.user_id) if member.user_id else None
-    return dz.service_dictize(service, member, user, level)
+    owner = session_of(context).execute(
+        sa.select(*_owner_columns())
+        .select_from(acc_model.Member)
+        .outerjoin(model.User, model.User.id == acc_model.Member.user_id)
+        .where(acc_model.Member.id == service.member_id)
+    ).one()
+    return dz.service_dictize(service, *_member_and_user(owner), level)
 
 
 def _render_description(markdown: str) -> str:
@@ -1062,7 +1090,12 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
         service.status == data.get("status", "published"),
         _visible_services(viewer),
     )
-    for field in ("accorderie_id", "type", "category_id", "neighbourhood", "member_id"):
+    if data.get("accorderie_id"):
+        accorderie = acc_model.Accorderie
+        matches = matches.where(service.accorderie_id == sa.select(accorderie.id).where(sa.or_(
+            accorderie.id == data["accorderie_id"], accorderie.name == data["accorderie_id"]
+        )).scalar_subquery())
+    for field in ("type", "category_id", "neighbourhood", "member_id"):
         if data.get(field):
             matches = matches.where(getattr(service, field) == data[field])
     if data.get("q"):
@@ -1080,19 +1113,73 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
         .subquery()
     )
 
+    # Plain rows, not ORM objects: loading and tracking objects cost more
+    # than the query. A caller with no membership reads every service at
+    # the public level, so members and users are not joined for them.
+    named = viewer.sysadmin or bool(viewer.memberships)
     query = (
-        sa.select(service, acc_model.Member, model.User, page.c.total)
+        sa.select(page.c.total, *_service_columns(named))
         .join(page, page.c.id == service.id)
-        .join(acc_model.Member, acc_model.Member.id == service.member_id)
-        .outerjoin(model.User, model.User.id == acc_model.Member.user_id)
         .order_by(page.c.position)
     )
+    if named:
+        query = query.join(acc_model.Member, acc_model.Member.id == service.member_id).outerjoin(
+            model.User, model.User.id == acc_model.Member.user_id
+        )
     rows = session_of(context).execute(query).all()
+    if not rows and data.get("accorderie_id"):
+        _check_accorderie_exists(context, data["accorderie_id"])
+
     results = []
-    for row_service, member, user, _total in rows:
-        level = _service_level(viewer, row_service)
-        results.append(dz.service_dictize(row_service, member, user, level))
+    for row in rows:
+        if not named:
+            results.append(dz.service_dictize(row, None, None, "public"))
+            continue
+        level = _service_level(viewer, row)
+        results.append(dz.service_dictize(row, *_member_and_user(row), level))
     return {"count": rows[0].total if rows else 0, "results": results}
+
+
+def _check_accorderie_exists(context: Context, id_or_name: str) -> None:
+    try:
+        acc_validators.accorderie_accorderie_id_exists(id_or_name, context)
+    except tk.Invalid as error:
+        raise tk.ValidationError({"accorderie_id": [error.error]})
+
+
+def _service_columns(named: bool) -> list[Any]:
+    """Return the columns that ``service_dictize`` reads, with the owner's
+    (see ``_owner_columns``) when ``named``."""
+    table = acc_model.Service.__table__
+    columns: list[Any] = [c for c in table.c if c.name != "search_vector"]
+    return columns + _owner_columns() if named else columns
+
+
+def _owner_columns() -> list[Any]:
+    """Return the owner's user id, contact fields and user names, labelled
+    for ``_member_and_user``."""
+    member = acc_model.Member
+    columns: list[Any] = [member.user_id.label("member_user_id")]
+    for field in dz.CONTACT_FIELDS:
+        columns += [
+            getattr(member, field).label(f"member_{field}"),
+            getattr(member, f"{field}_visibility").label(f"member_{field}_visibility"),
+        ]
+    return columns + [model.User.name.label("user_name"), model.User.fullname.label("user_fullname")]
+
+
+def _member_and_user(row: Any) -> tuple[Any, Any]:
+    """Split the owner's fields of a row with ``_owner_columns`` into
+    objects with the attributes that ``service_dictize`` reads."""
+    member = SimpleNamespace(user_id=row.member_user_id, **{
+        name: getattr(row, f"member_{name}")
+        for field in dz.CONTACT_FIELDS
+        for name in (field, f"{field}_visibility")
+    })
+    user = None
+    if row.user_name is not None:
+        user = SimpleNamespace(name=row.user_name, fullname=row.user_fullname)
+    return member, user
 
 
 def _visible_services(viewer: Viewer) -> Any:

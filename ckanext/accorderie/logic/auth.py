@@ -140,8 +140,10 @@ def accorderie_member_decline(context: Context, data_dict: DataDict) -> AuthResu
 
 
 def _self_or_staff(context: Context, data_dict: DataDict) -> AuthResult:
-    member = get_object(context, acc_model.Member, data_dict)
+    # The viewer first: it loads the caller's own member rows, so that
+    # get_object finds a member reading their own data in the session.
     viewer = get_viewer(context)
+    member = get_object(context, acc_model.Member, data_dict)
     if viewer.is_self(member) or viewer.is_staff(member.accorderie_id):
         return _ok()
     return _refuse(tk._("Only the member and the staff of the accorderie may do this."))

@@ -289,13 +289,14 @@ def service_list_schema(
     natural_number_validator: Validator,
     limit_to_configured_maximum: ValidatorFactory,
     accorderie_choice: ValidatorFactory,
-    accorderie_accorderie_id_exists: Validator,
 ) -> Schema:
     schema = _pagination(
         ignore_missing, default, natural_number_validator, limit_to_configured_maximum
     )
     schema.update({
-        "accorderie_id": [ignore_missing, unicode_safe, accorderie_accorderie_id_exists],
+        # The action resolves the name in its query, and checks that the
+        # accorderie exists only when nothing matches.
+        "accorderie_id": [ignore_missing, unicode_safe],
         "type": [ignore_missing, accorderie_choice(acc_model.SERVICE_TYPES)],
         "category_id": [ignore_missing, unicode_safe],
         "neighbourhood": [ignore_missing, unicode_safe],
