@@ -353,9 +353,9 @@ def accorderie_member_apply(context: Context, data_dict: DataDict) -> ActionResu
     :type address: string
     :param email_visibility: who may see the e-mail address: ``staff``,
         ``members`` or ``nobody`` (optional, default: ``staff``); the same
-        holds for ``phone_visibility`` and ``address_visibility``
+        applies to ``phone_visibility`` and ``address_visibility``
     :type email_visibility: string
-    :returns: the member, as the member sees it
+    :returns: the member, with every field the member may read
     :rtype: dict
     """
     tk.check_access("accorderie_member_apply", context, data_dict)
@@ -410,8 +410,8 @@ def accorderie_membership_list(context: Context, data_dict: DataDict) -> ActionR
     Any logged-in user may call it; the pages use it to know whether the
     visitor is an applicant, a member or staff of an accorderie.
 
-    :returns: the caller's members, as the member sees them, each with the
-        ``accorderie_name`` of its accorderie
+    :returns: the caller's members, with every field the member may
+        read, each with the ``accorderie_name`` of its accorderie
     :rtype: list of dicts
     """
     tk.check_access("accorderie_membership_list", context, data_dict)
@@ -473,7 +473,7 @@ def accorderie_member_approve(context: Context, data_dict: DataDict) -> ActionRe
     :param orientation_date: date of the orientation meeting, YYYY-MM-DD
         (optional, default: today)
     :type orientation_date: string
-    :returns: the member, as staff see it
+    :returns: the member, with every field staff may read
     :rtype: dict
     """
     tk.check_access("accorderie_member_approve", context, data_dict)
@@ -503,7 +503,7 @@ def accorderie_member_decline(context: Context, data_dict: DataDict) -> ActionRe
     :type id: string
     :param reason: why the application is declined
     :type reason: string
-    :returns: the member, as staff see it
+    :returns: the member, with every field staff may read
     :rtype: dict
     """
     tk.check_access("accorderie_member_decline", context, data_dict)
@@ -522,9 +522,9 @@ def accorderie_member_decline(context: Context, data_dict: DataDict) -> ActionRe
 def accorderie_member_show(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Return a member, cut to what the caller may see.
 
-    The member themself sees everything. Staff see everything but the
+    The member themself gets every field. Staff get every field but the
     contact details whose visibility is ``nobody``. Active members of the
-    same accorderie see the display name, number, neighbourhood, skills,
+    same accorderie get the display name, number, neighbourhood, skills,
     availability, role and the contact details shown to ``members``.
     Anybody else gets NotAuthorized.
 
@@ -544,7 +544,7 @@ def accorderie_member_show(context: Context, data_dict: DataDict) -> ActionResul
 def accorderie_member_list(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """List the members of an accorderie, by member number.
 
-    Active members of the accorderie see its active members; staff see
+    Active members of the accorderie get its active members. Staff get
     every member and may filter by state.
 
     :param accorderie_id: the id or name of the accorderie
@@ -614,7 +614,7 @@ def accorderie_member_update(context: Context, data_dict: DataDict) -> ActionRes
     :type role: string
     :param orientation_date: YYYY-MM-DD (optional, staff only)
     :type orientation_date: string
-    :returns: the member, as the caller sees them
+    :returns: the member, cut to what the caller may read
     :rtype: dict
 
     The other parameters are those of ``accorderie_member_apply``.
@@ -657,7 +657,7 @@ def accorderie_member_patch(context: Context, data_dict: DataDict) -> ActionResu
 
     :param id: the member's id
     :type id: string
-    :returns: the member, as the caller sees them
+    :returns: the member, cut to what the caller may read
     :rtype: dict
     """
     tk.check_access("accorderie_member_patch", context, data_dict)
@@ -996,7 +996,7 @@ def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionRe
     :type status: string
     :param expires: last day the service is listed, YYYY-MM-DD (optional)
     :type expires: string
-    :returns: the service, as its owner sees it
+    :returns: the service, with every field its owner may read
     :rtype: dict
     """
     tk.check_access("accorderie_service_create", context, data_dict)
@@ -1031,11 +1031,11 @@ def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionRe
 def accorderie_service_show(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Return a service, cut to what the caller may see.
 
-    Anybody may see a published service: its type, title, description,
+    Anybody may read a published service: its type, title, description,
     category, neighbourhood and dates, but no member identity. Active
-    members of the same accorderie also see the member's display name,
+    members of the same accorderie also get the member's display name,
     availability and the contact details shown to members. The owner and
-    staff see every field and may see unpublished services.
+    staff get every field and may read unpublished services.
 
     :param id: the service's id
     :type id: string
@@ -1190,7 +1190,7 @@ def _visible_services(viewer: Viewer) -> Any:
         service.status == "published",
         sa.or_(service.expires.is_(None), service.expires >= datetime.date.today()),
     )]
-    # Only the alternatives that can match, so the planner sees a simple
+    # Only the alternatives that can match, so the planner gets a simple
     # condition for anonymous visitors.
     if viewer.member_ids():
         visible.append(service.member_id.in_(viewer.member_ids()))
@@ -1208,7 +1208,7 @@ def accorderie_service_update(context: Context, data_dict: DataDict) -> ActionRe
 
     :param id: the service's id
     :type id: string
-    :returns: the service, as the caller sees it
+    :returns: the service, cut to what the caller may read
     :rtype: dict
     """
     tk.check_access("accorderie_service_update", context, data_dict)
@@ -1236,7 +1236,7 @@ def accorderie_service_patch(context: Context, data_dict: DataDict) -> ActionRes
 
     :param id: the service's id
     :type id: string
-    :returns: the service, as the caller sees it
+    :returns: the service, cut to what the caller may read
     :rtype: dict
     """
     tk.check_access("accorderie_service_patch", context, data_dict)
