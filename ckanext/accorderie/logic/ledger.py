@@ -258,6 +258,9 @@ _AUDIT_QUERIES: dict[str, str] = {
     # constraint on transfer.exchange_id already forbids a second transfer.
     # One pass over the entries, grouped by transfer, then joined to the
     # accounts.
+    # NOTE: at 1,000,000 entries this query took 1.5 to 2.5 s on the bench
+    # machine under load, so the full audit there took 2.5 to 4 s, over
+    # its 2 s target (bench/accorderie_bench.py, docs/benchmarks.md).
     "exchange_does_not_match_its_transfer": """
         SELECT x.id FROM accorderie_exchange x
         LEFT JOIN (
