@@ -259,7 +259,7 @@ _AUDIT_QUERIES: dict[str, str] = {
     # One pass over the entries, grouped by transfer, then joined to the
     # accounts.
     # NOTE: at 1,000,000 entries this query took 1.5 to 2.5 s on the bench
-    # machine under load, so the full audit there took 2.5 to 4 s, over
+    # machine under load, so the full audit there took 2.5 to 4.2 s, over
     # its 2 s target (bench/accorderie_bench.py, docs/benchmarks.md).
     "exchange_does_not_match_its_transfer": """
         SELECT x.id FROM accorderie_exchange x
