@@ -1054,8 +1054,13 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     services that have not expired. When they ask for another ``status``, a
     member also gets their own services and staff get every service of
     their accorderie. The text query is stemmed and accent-insensitive:
-    ``menage`` finds "Ménages". Results are sorted by relevance with ``q``,
-    newest first otherwise.
+    ``menage`` finds "Ménages".
+
+    With ``q`` and the default sort, ``count`` is exact up to
+    ``ckanext.accorderie.search_count_max`` matches (default 200) and is
+    that number, with ``count_capped`` true, past it, because an exact
+    count would read every match. The ``relevance`` sort ranks every match, so it
+    takes longer as the list grows, and always counts exactly.
 
     :param accorderie_id: id or name of an accorderie (optional)
     :type accorderie_id: string
@@ -1071,21 +1076,28 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     :type status: string
     :param q: words to search in titles and descriptions (optional)
     :type q: string
+    :param sort: ``newest`` (newest first, by creation time then id) or
+        ``relevance`` (best match to ``q`` first, then newest) (optional,
+        default: ``newest``)
+    :type sort: string
     :param limit: page size (optional, default: 20)
     :type limit: int
     :param offset: rows to skip (optional, default: 0)
     :type offset: int
-    :returns: ``{"count": total, "results": [services]}``
+    :returns: ``{"count": total, "count_capped": bool, "results": [services]}``
     :rtype: dict
     """
     data = _validate(data_dict, acc_schema.service_list_schema(), context)
     tk.check_access("accorderie_service_list", context, data)
     viewer = get_viewer(context)
     service = acc_model.Service
+    session = session_of(context)
 
     # The page's ids, positions and the total come from the service table
-    # alone; members and users are joined to the page's rows only.
-    order: list[Any] = [service.created.desc()]
+    # alone; members and users are joined to the page's rows only. The
+    # newest-first order matches accorderie_service_newest_idx, so
+    # PostgreSQL reads that index backwards and stops after the page.
+    order: list[Any] = [service.created.desc(), service.id.desc()]
     matches = sa.select(service.id).where(
         service.status == data.get("status", "published"),
         _visible_services(viewer),
@@ -1101,12 +1113,18 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     if data.get("q"):
         tsquery = sa.func.websearch_to_tsquery(acc_model.SEARCH_CONFIG, data["q"])
         matches = matches.where(service.search_vector.op("@@")(tsquery))
-        order.insert(0, sa.func.ts_rank(service.search_vector, tsquery).desc())
+        if data["sort"] == "relevance":
+            order.insert(0, sa.func.ts_rank(service.search_vector, tsquery).desc())
+
+    # A text query sorted newest first is counted in a query of its own
+    # that stops at a cap, because a total over the page's window would
+    # read every match.
+    capped_count = bool(data.get("q")) and data["sort"] == "newest"
+    window = [sa.func.row_number().over(order_by=order).label("position")]
+    if not capped_count:
+        window.append(sa.func.count().over().label("total"))
     page = (
-        matches.add_columns(
-            sa.func.row_number().over(order_by=order).label("position"),
-            sa.func.count().over().label("total"),
-        )
+        matches.add_columns(*window)
         .order_by(*order)
         .limit(data["limit"])
         .offset(data["offset"])
@@ -1118,7 +1136,7 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     # the public level, so members and users are not joined for them.
     named = viewer.sysadmin or bool(viewer.memberships)
     query = (
-        sa.select(page.c.total, *_service_columns(named))
+        sa.select(*([] if capped_count else [page.c.total]), *_service_columns(named))
         .join(page, page.c.id == service.id)
         .order_by(page.c.position)
     )
@@ -1126,7 +1144,7 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
         query = query.join(acc_model.Member, acc_model.Member.id == service.member_id).outerjoin(
             model.User, model.User.id == acc_model.Member.user_id
         )
-    rows = session_of(context).execute(query).all()
+    rows = session.execute(query).all()
     if not rows and data.get("accorderie_id"):
         _check_accorderie_exists(context, data["accorderie_id"])
 
@@ -1137,7 +1155,24 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
             continue
         level = _service_level(viewer, row)
         results.append(dz.service_dictize(row, *_member_and_user(row), level))
-    return {"count": rows[0].total if rows else 0, "results": results}
+
+    count_capped = False
+    if capped_count:
+        count, count_capped = _count_up_to(
+            session, matches, tk.config["ckanext.accorderie.search_count_max"]
+        )
+    else:
+        count = rows[0].total if rows else 0
+    return {"count": count, "count_capped": count_capped, "results": results}
+
+
+def _count_up_to(session: Any, matches: Any, maximum: int) -> tuple[int, bool]:
+    """Count the rows of ``matches`` but stop past ``maximum``; return the
+    count, at most ``maximum``, and whether more rows match."""
+    found = session.execute(
+        sa.select(sa.func.count()).select_from(matches.limit(maximum + 1).subquery())
+    ).scalar_one()
+    return min(found, maximum), found > maximum
 
 
 def _check_accorderie_exists(context: Context, id_or_name: str) -> None:

@@ -280,6 +280,11 @@ def service_patch_schema() -> Schema:
     return service_update_schema()
 
 
+# Orders of accorderie_service_list: newest first (created, then id), or by
+# relevance to ``q``.
+SERVICE_LIST_SORTS = ("newest", "relevance")
+
+
 @validator_args
 def service_list_schema(
     not_empty: Validator,
@@ -303,6 +308,7 @@ def service_list_schema(
         "member_id": [ignore_missing, unicode_safe],
         "status": [ignore_missing, accorderie_choice(acc_model.SERVICE_STATUSES)],
         "q": [ignore_missing, unicode_safe],
+        "sort": [default("newest"), accorderie_choice(SERVICE_LIST_SORTS)],
     })
     return schema
 
