@@ -9,6 +9,7 @@ from ckan.tests.helpers import call_action
 
 from ckanext.accorderie import model as acc_model
 from ckanext.accorderie.cli import DEFAULT_CATEGORIES, accorderie as accorderie_cli
+from ckanext.accorderie.logic import ledger
 
 
 def test_audit_passes_on_clean_ledger(acc, cli):
@@ -109,6 +110,70 @@ def test_audit_fails_on_third_party_entry(acc, cli):
     """, other=other["id"], transfer=_transfer_id(exchange["id"]))
 
     _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
+
+
+def _move_entry_to_other_accorderie(acc, exchange, sign):
+    """Move the credit (sign ">") or debit ("<") entry of ``exchange`` to
+    the account of a member of another accorderie; return the entry's id."""
+    outsider = acc.member(acc.accorderie())
+    entry_id = model.Session.execute(sa.text(
+        f"SELECT id FROM accorderie_entry WHERE transfer_id = :transfer AND minutes {sign} 0"
+    ), {"transfer": _transfer_id(exchange["id"])}).scalar_one()
+    _sql("""
+        UPDATE accorderie_entry SET account_id = (
+            SELECT id FROM accorderie_account WHERE member_id = :outsider
+        ) WHERE id = :entry
+    """, outsider=outsider["id"], entry=entry_id)
+    return entry_id
+
+
+@pytest.mark.parametrize("sign", [">", "<"])
+def test_audit_names_entry_in_other_accorderie(acc, cli, sign):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    entry_id = _move_entry_to_other_accorderie(acc, exchange, sign)
+
+    _audit_fails_with(cli, "entry_in_another_accorderie", entry_id)
+
+
+def test_audit_names_foreign_entry_of_odd_transfer(acc, cli):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    entry_id = _move_entry_to_other_accorderie(acc, exchange, ">")
+    # A third entry makes the transfer neither one credit nor one debit.
+    _sql("""
+        INSERT INTO accorderie_entry (transfer_id, account_id, minutes)
+        SELECT transfer_id, account_id, 0 FROM accorderie_entry WHERE id = :entry
+    """, entry=entry_id)
+
+    _audit_fails_with(cli, "entry_in_another_accorderie", entry_id)
+
+
+def test_audit_reports_only_requested(acc):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    _move_entry_to_other_accorderie(acc, exchange, ">")
+    result = call_action(
+        "accorderie_ledger_audit", invariants=["transfer_not_two_entries_summing_to_zero"]
+    )
+
+    assert result == {"ok": True, "failures": {}}
+
+
+def test_audit_checks_each_step_once(acc, cli, monkeypatch):
+    calls = []
+    original = ledger.audit
+
+    def counting_audit(session, invariants, max_ids):
+        calls.append(tuple(invariants))
+        return original(session, invariants, max_ids)
+
+    monkeypatch.setattr(ledger, "audit", counting_audit)
+    result = cli.invoke(accorderie_cli, ["audit"])
+
+    assert result.exit_code == 0, result.output
+    assert tuple(calls) == ledger.AUDIT_STEPS
+    assert sorted(name for step in calls for name in step) == sorted(ledger.AUDIT_INVARIANTS)
 
 
 def test_audit_fails_on_reversal_of_other(acc, cli):
