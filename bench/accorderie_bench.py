@@ -6,7 +6,8 @@ PostgreSQL's COPY, then times API calls through CKAN's full request stack
 (Flask test client, in process, no network):
 
 - ``status_show``, the reference;
-- ``accorderie_service_list`` with filters, and with a French text query;
+- ``accorderie_service_list`` with filters, and with a French text query
+  sorted newest first (the default) and by relevance;
 - ``accorderie_service_show``;
 - ``accorderie_member_statement`` and ``accorderie_member_balance``, as the
   member, with an API token;
@@ -323,6 +324,9 @@ def measure(
         ), "status_show"),
         "service_list (q=menage)": (
             get("accorderie_service_list", accorderie_id=ACCORDERIE, q="menage"), "status_show"),
+        "service_list (q, relevance)": (
+            get("accorderie_service_list", accorderie_id=ACCORDERIE, q="menage", sort="relevance"),
+            "status_show"),
         "service_list (q, filter)": (get(
             "accorderie_service_list", accorderie_id=ACCORDERIE, q="cours d'anglais",
             neighbourhood=lambda: rng.choice(NEIGHBOURHOODS),

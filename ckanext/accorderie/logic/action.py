@@ -1059,8 +1059,9 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     With ``q`` and the default sort, ``count`` is exact up to
     ``ckanext.accorderie.search_count_max`` matches (default 200) and is
     that number, with ``count_capped`` true, past it, because an exact
-    count would read every match. The ``relevance`` sort ranks every match, so it
-    takes longer as the list grows, and always counts exactly.
+    count would read every match. The ``relevance`` sort ranks every
+    match, so it takes longer as the list grows, and always counts
+    exactly.
 
     :param accorderie_id: id or name of an accorderie (optional)
     :type accorderie_id: string
@@ -1116,12 +1117,13 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
         if data["sort"] == "relevance":
             order.insert(0, sa.func.ts_rank(service.search_vector, tsquery).desc())
 
-    # A text query sorted newest first is counted in a query of its own
-    # that stops at a cap, because a total over the page's window would
-    # read every match.
-    capped_count = bool(data.get("q")) and data["sort"] == "newest"
+    # The relevance order reads every match to rank it, so the total comes
+    # from the page's window for free. Otherwise the total is counted in a
+    # query of its own: PostgreSQL plans a window total as if it stopped
+    # after the page, and then walks the whole newest-first index.
+    window_total = bool(data.get("q")) and data["sort"] == "relevance"
     window = [sa.func.row_number().over(order_by=order).label("position")]
-    if not capped_count:
+    if window_total:
         window.append(sa.func.count().over().label("total"))
     page = (
         matches.add_columns(*window)
@@ -1136,7 +1138,7 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     # the public level, so members and users are not joined for them.
     named = viewer.sysadmin or bool(viewer.memberships)
     query = (
-        sa.select(*([] if capped_count else [page.c.total]), *_service_columns(named))
+        sa.select(*([page.c.total] if window_total else []), *_service_columns(named))
         .join(page, page.c.id == service.id)
         .order_by(page.c.position)
     )
@@ -1156,13 +1158,19 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
         level = _service_level(viewer, row)
         results.append(dz.service_dictize(row, *_member_and_user(row), level))
 
+    # A text query is counted up to a cap, because an exact count reads
+    # every match.
     count_capped = False
-    if capped_count:
+    if window_total:
+        count = rows[0].total if rows else 0
+    elif data.get("q"):
         count, count_capped = _count_up_to(
             session, matches, tk.config["ckanext.accorderie.search_count_max"]
         )
     else:
-        count = rows[0].total if rows else 0
+        count = session.execute(
+            sa.select(sa.func.count()).select_from(matches.subquery())
+        ).scalar_one()
     return {"count": count, "count_capped": count_capped, "results": results}
 
 
