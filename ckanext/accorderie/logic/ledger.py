@@ -274,9 +274,9 @@ _TRANSFER_INVARIANTS = (
 #   reversal is an exchange with the parties swapped, so the same rule
 #   covers it. A unique constraint on transfer.exchange_id already forbids
 #   a second transfer.
-# NOTE: at 1,000,000 entries the full audit still took 2.1 to 2.3 s on the
-# shared 2-core bench machine, about as much backend CPU time as with one
-# query per invariant, over its 2 s target. Joining 490,000 exchanges to
+# NOTE: at 1,000,000 entries the full audit still took 1.9 to 3.1 s on the
+# shared 2-core bench machine, with about as much backend CPU time as one
+# query per invariant, so its 2 s target is not met reliably. Joining 490,000 exchanges to
 # their transfers by text ids and aggregating the entries are most of it
 # (bench/accorderie_bench.py, docs/benchmarks.md).
 _TRANSFER_AUDIT_QUERY = """
