@@ -6,7 +6,8 @@ PostgreSQL's COPY, then times API calls through CKAN's full request stack
 (Flask test client, in process, no network):
 
 - ``status_show``, the reference;
-- ``accorderie_service_list`` with filters, and with a French text query;
+- ``accorderie_service_list`` with filters, and with a French text query
+  sorted newest first (the default) and by relevance;
 - ``accorderie_service_show``;
 - ``accorderie_member_statement`` and ``accorderie_member_balance``, as the
   member, with an API token;
@@ -24,7 +25,10 @@ does)::
 
     .venv/bin/python bench/accorderie_bench.py [--members 10000]
         [--services 100000] [--small-services 1000] [--entries 1000000]
-        [--repeat 200]
+        [--repeat 200] [--audit-only]
+
+``--audit-only`` fills the members and the ledger, skips the services and
+the API calls, and times only the audit.
 """
 from __future__ import annotations
 
@@ -320,6 +324,9 @@ def measure(
         ), "status_show"),
         "service_list (q=menage)": (
             get("accorderie_service_list", accorderie_id=ACCORDERIE, q="menage"), "status_show"),
+        "service_list (q, relevance)": (
+            get("accorderie_service_list", accorderie_id=ACCORDERIE, q="menage", sort="relevance"),
+            "status_show"),
         "service_list (q, filter)": (get(
             "accorderie_service_list", accorderie_id=ACCORDERIE, q="cours d'anglais",
             neighbourhood=lambda: rng.choice(NEIGHBOURHOODS),
@@ -365,6 +372,8 @@ def main() -> int:
     parser.add_argument("--small-services", type=int, default=1_000)
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=200, help="Timed calls per case.")
+    parser.add_argument("--audit-only", action="store_true",
+                        help="Fill only the members and the ledger, and time only the audit.")
     args = parser.parse_args()
 
     env = read_env()
@@ -380,7 +389,6 @@ def main() -> int:
     from ckan.config.middleware import make_app
     import ckan.model as model
     import ckan.plugins.toolkit as tk
-    from ckanext.accorderie.logic import ledger
 
     app = make_app(load_config(str(ROOT / "test.ini")))
     flask_app = app._wsgi_app  # type: ignore[attr-defined]
@@ -390,6 +398,11 @@ def main() -> int:
     started = time.perf_counter()
     filler.base(args.members)
     filler.ledger(args.entries)
+    if args.audit_only:
+        filler.analyze()
+        print(f"Filled {args.members} members and {args.entries} ledger entries in "
+              f"{time.perf_counter() - started:.1f} s")
+        return time_audit(flask_app, args.entries)
     filler.services(args.small_services)
     filler.analyze()
     print(f"Filled {args.members} members, {args.small_services} services and "
@@ -420,6 +433,15 @@ def main() -> int:
     for name in small:
         print(f"  {name}: {large[name][0] / small[name][0]:.2f}")
 
+    return time_audit(flask_app, args.entries)
+
+
+def time_audit(flask_app: Any, entries: int) -> int:
+    """Run the full audit three times and print each time; return the exit
+    code (1 when the audit finds a failure)."""
+    import ckan.model as model
+    from ckanext.accorderie.logic import ledger
+
     with flask_app.test_request_context():
         audits = []
         for _ in range(3):
@@ -427,7 +449,7 @@ def main() -> int:
             result = ledger.audit(model.Session)
             audits.append(time.perf_counter() - started)
             model.Session.rollback()
-    print(f"\nFull audit at {args.entries} entries: {', '.join(f'{t:.2f} s' for t in audits)} "
+    print(f"\nFull audit at {entries} entries: {', '.join(f'{t:.2f} s' for t in audits)} "
           f"(ok={result['ok']})")
     return 0 if result["ok"] else 1
 

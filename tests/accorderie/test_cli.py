@@ -9,6 +9,7 @@ from ckan.tests.helpers import call_action
 
 from ckanext.accorderie import model as acc_model
 from ckanext.accorderie.cli import DEFAULT_CATEGORIES, accorderie as accorderie_cli
+from ckanext.accorderie.logic import ledger
 
 
 def test_audit_passes_on_clean_ledger(acc, cli):
@@ -44,6 +45,156 @@ def test_audit_fails_on_unbalanced_transfer(acc, cli):
 
     assert result.exit_code == 1
     assert f"transfer_not_two_entries_summing_to_zero. Identifiants : {entry.transfer_id}" in result.output
+
+
+
+def _sql(statement, **params):
+    model.Session.execute(sa.text(statement), params)
+    model.Session.commit()
+
+
+def _audit_fails_with(cli, invariant, exchange_id):
+    result = cli.invoke(accorderie_cli, ["audit"])
+    assert result.exit_code == 1
+    assert f"{invariant}. Identifiants : {exchange_id}" in result.output
+
+
+def _transfer_id(exchange_id):
+    return model.Session.query(acc_model.Transfer.id).filter_by(exchange_id=exchange_id).scalar()
+
+
+def test_audit_fails_on_settled_without_transfer(acc, cli):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie), settle=False)
+    _sql("UPDATE accorderie_exchange SET state = 'settled' WHERE id = :id", id=exchange["id"])
+
+    _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
+
+
+@pytest.mark.parametrize("state", ["pending", "rejected", "cancelled"])
+def test_audit_fails_on_unsettled_with_transfer(acc, cli, state):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    _sql("UPDATE accorderie_exchange SET state = :state WHERE id = :id", state=state, id=exchange["id"])
+
+    _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
+
+
+def test_audit_fails_on_other_minutes(acc, cli):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie), duration="1h")
+    _sql("UPDATE accorderie_exchange SET minutes = 61 WHERE id = :id", id=exchange["id"])
+
+    _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
+
+
+def test_audit_fails_on_reversed_entries(acc, cli):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    _sql(
+        "UPDATE accorderie_entry SET minutes = -minutes WHERE transfer_id = :transfer",
+        transfer=_transfer_id(exchange["id"]),
+    )
+
+    _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
+
+
+def test_audit_fails_on_third_party_entry(acc, cli):
+    accorderie = acc.accorderie()
+    provider, receiver, other = (acc.member(accorderie) for _ in range(3))
+    exchange = acc.exchange(provider, receiver)
+    _sql("""
+        UPDATE accorderie_entry SET account_id = (
+            SELECT id FROM accorderie_account WHERE member_id = :other
+        ) WHERE transfer_id = :transfer AND minutes > 0
+    """, other=other["id"], transfer=_transfer_id(exchange["id"]))
+
+    _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
+
+
+def _move_entry_to_other_accorderie(acc, exchange, sign):
+    """Move the credit (sign ">") or debit ("<") entry of ``exchange`` to
+    the account of a member of another accorderie; return the entry's id."""
+    outsider = acc.member(acc.accorderie())
+    entry_id = model.Session.execute(sa.text(
+        f"SELECT id FROM accorderie_entry WHERE transfer_id = :transfer AND minutes {sign} 0"
+    ), {"transfer": _transfer_id(exchange["id"])}).scalar_one()
+    _sql("""
+        UPDATE accorderie_entry SET account_id = (
+            SELECT id FROM accorderie_account WHERE member_id = :outsider
+        ) WHERE id = :entry
+    """, outsider=outsider["id"], entry=entry_id)
+    return entry_id
+
+
+@pytest.mark.parametrize("sign", [">", "<"])
+def test_audit_names_entry_in_other_accorderie(acc, cli, sign):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    entry_id = _move_entry_to_other_accorderie(acc, exchange, sign)
+
+    _audit_fails_with(cli, "entry_in_another_accorderie", entry_id)
+
+
+def test_audit_names_foreign_entry_of_odd_transfer(acc, cli):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    entry_id = _move_entry_to_other_accorderie(acc, exchange, ">")
+    # A third entry makes the transfer neither one credit nor one debit.
+    _sql("""
+        INSERT INTO accorderie_entry (transfer_id, account_id, minutes)
+        SELECT transfer_id, account_id, 0 FROM accorderie_entry WHERE id = :entry
+    """, entry=entry_id)
+
+    _audit_fails_with(cli, "entry_in_another_accorderie", entry_id)
+
+
+def test_audit_reports_only_requested(acc):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    _move_entry_to_other_accorderie(acc, exchange, ">")
+    result = call_action(
+        "accorderie_ledger_audit", invariants=["transfer_not_two_entries_summing_to_zero"]
+    )
+
+    assert result == {"ok": True, "failures": {}}
+
+
+def test_audit_checks_each_step_once(acc, cli, monkeypatch):
+    calls = []
+    original = ledger.audit
+
+    def counting_audit(session, invariants, max_ids):
+        calls.append(tuple(invariants))
+        return original(session, invariants, max_ids)
+
+    monkeypatch.setattr(ledger, "audit", counting_audit)
+    result = cli.invoke(accorderie_cli, ["audit"])
+
+    assert result.exit_code == 0, result.output
+    assert tuple(calls) == ledger.AUDIT_STEPS
+    assert sorted(name for step in calls for name in step) == sorted(ledger.AUDIT_INVARIANTS)
+
+
+def test_audit_fails_on_reversal_of_other(acc, cli):
+    accorderie = acc.accorderie()
+    first, second, third = (acc.member(accorderie) for _ in range(3))
+    reversed_one = acc.exchange(first, second)
+    other = acc.exchange(second, third)
+    reversal = call_action("accorderie_exchange_reverse", id=reversed_one["id"])
+    _sql("UPDATE accorderie_exchange SET reverses_id = :other WHERE id = :id",
+         other=other["id"], id=reversal["id"])
+
+    _audit_fails_with(cli, "reversal_does_not_mirror_original", reversal["id"])
+
+
+def test_audit_passes_after_reversal(acc, cli):
+    accorderie = acc.accorderie()
+    exchange = acc.exchange(acc.member(accorderie), acc.member(accorderie))
+    call_action("accorderie_exchange_reverse", id=exchange["id"])
+    result = cli.invoke(accorderie_cli, ["audit"])
+
+    assert result.exit_code == 0, result.output
 
 
 def test_seed_categories_once(with_plugins, clean_db, with_request_context, cli):

@@ -85,6 +85,27 @@ def test_double_confirmation_settles_once(acc, run_parallel):
     assert _entry_count(exchange["id"]) == 2
 
 
+
+def test_double_reversal_reverses_once(acc, run_parallel):
+    accorderie = acc.accorderie()
+    provider, receiver = acc.member(accorderie), acc.member(accorderie)
+    staff = acc.member(accorderie, role="staff")
+    exchange = acc.exchange(provider, receiver)
+
+    results = run_parallel([
+        ("accorderie_exchange_reverse", staff["user"], {"id": exchange["id"]}),
+        ("accorderie_exchange_reverse", staff["user"], {"id": exchange["id"]}),
+    ], workers=2)
+
+    reversals = [r for r in results if isinstance(r, dict)]
+    refused = [r for r in results if isinstance(r, tk.ValidationError)]
+    assert len(reversals) == 1
+    assert len(refused) == 1
+    assert refused[0].error_dict == {"id": ["Cet échange a déjà été contre-passé."]}
+    assert _entry_count(reversals[0]["id"]) == 2
+    assert model.Session.query(acc_model.Exchange).filter_by(reverses_id=exchange["id"]).count() == 1
+
+
 def test_lowest_balance_holds_under_race(acc, run_parallel):
     accorderie = acc.accorderie(opening_credit=60, min_balance=0, max_exchange=120)
     receiver = acc.member(accorderie)

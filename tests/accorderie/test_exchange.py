@@ -160,8 +160,9 @@ def test_reverse_twice_refused(acc, trio):
     exchange = acc.exchange(provider, receiver)
     call_action("accorderie_exchange_reverse", id=exchange["id"])
 
-    with pytest.raises(tk.ValidationError):
+    with pytest.raises(tk.ValidationError) as error:
         call_action("accorderie_exchange_reverse", id=exchange["id"])
+    assert error.value.error_dict == {"id": ["Cet échange a déjà été contre-passé."]}
 
 
 def test_member_cannot_reverse(acc, trio):

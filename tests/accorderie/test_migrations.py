@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 
-HEAD = "c1e0e0000007"
+HEAD = "c2e0e0000008"
 TABLES = {
     "accorderie_accorderie", "accorderie_member", "accorderie_category",
     "accorderie_service", "accorderie_exchange", "accorderie_account",
@@ -110,3 +110,22 @@ def test_downgrade_drops_member_notes_and_language(cli):
 
     _db(cli, "upgrade")
     assert _tables() == TABLES
+
+
+def test_downgrade_restores_listing_index(cli):
+    _db(cli, "downgrade", "-v", "c1e0e0000007")
+
+    assert _scalar(
+        "SELECT count(*) FROM pg_indexes WHERE indexname = 'accorderie_service_listing_idx'"
+    ) == 1
+    assert _scalar(
+        "SELECT count(*) FROM pg_indexes WHERE indexname = 'accorderie_service_newest_idx'"
+    ) == 0
+
+    _db(cli, "upgrade")
+    assert _scalar(
+        "SELECT count(*) FROM pg_indexes WHERE indexname = 'accorderie_service_newest_idx'"
+    ) == 1
+    assert _scalar(
+        "SELECT count(*) FROM pg_indexes WHERE indexname = 'accorderie_service_listing_idx'"
+    ) == 0

@@ -8,7 +8,9 @@ balances in results are whole minutes.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
+from types import SimpleNamespace
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -25,6 +27,7 @@ from . import dictization as dz
 from . import ledger
 from . import note_action
 from . import schema as acc_schema
+from . import validators as acc_validators
 from .access import Viewer, get_viewer, session_of
 
 __all__ = [
@@ -352,13 +355,13 @@ def accorderie_member_apply(context: Context, data_dict: DataDict) -> ActionResu
     :type address: string
     :param email_visibility: who may see the e-mail address: ``staff``,
         ``members`` or ``nobody`` (optional, default: ``staff``); the same
-        holds for ``phone_visibility`` and ``address_visibility``
+        applies to ``phone_visibility`` and ``address_visibility``
     :type email_visibility: string
     :param language: the locale code of the e-mails sent to the member,
         one that the portal offers such as ``fr`` or ``en`` (optional,
         default: none, so the portal's default locale)
     :type language: string
-    :returns: the member, as the member sees it
+    :returns: the member, with every field the member may read
     :rtype: dict
     """
     tk.check_access("accorderie_member_apply", context, data_dict)
@@ -413,8 +416,8 @@ def accorderie_membership_list(context: Context, data_dict: DataDict) -> ActionR
     Any logged-in user may call it; the pages use it to know whether the
     visitor is an applicant, a member or staff of an accorderie.
 
-    :returns: the caller's members, as the member sees them, each with the
-        ``accorderie_name`` of its accorderie
+    :returns: the caller's members, with every field the member may
+        read, each with the ``accorderie_name`` of its accorderie
     :rtype: list of dicts
     """
     tk.check_access("accorderie_membership_list", context, data_dict)
@@ -476,7 +479,7 @@ def accorderie_member_approve(context: Context, data_dict: DataDict) -> ActionRe
     :param orientation_date: date of the orientation meeting, YYYY-MM-DD
         (optional, default: today)
     :type orientation_date: string
-    :returns: the member, as staff see it
+    :returns: the member, with every field staff may read
     :rtype: dict
     """
     tk.check_access("accorderie_member_approve", context, data_dict)
@@ -506,7 +509,7 @@ def accorderie_member_decline(context: Context, data_dict: DataDict) -> ActionRe
     :type id: string
     :param reason: why the application is declined
     :type reason: string
-    :returns: the member, as staff see it
+    :returns: the member, with every field staff may read
     :rtype: dict
     """
     tk.check_access("accorderie_member_decline", context, data_dict)
@@ -525,9 +528,9 @@ def accorderie_member_decline(context: Context, data_dict: DataDict) -> ActionRe
 def accorderie_member_show(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Return a member, cut to what the caller may see.
 
-    The member themself sees everything. Staff see everything but the
+    The member themself gets every field. Staff get every field but the
     contact details whose visibility is ``nobody``. Active members of the
-    same accorderie see the display name, number, neighbourhood, skills,
+    same accorderie get the display name, number, neighbourhood, skills,
     availability, role and the contact details shown to ``members``.
     Anybody else gets NotAuthorized.
 
@@ -547,7 +550,7 @@ def accorderie_member_show(context: Context, data_dict: DataDict) -> ActionResul
 def accorderie_member_list(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """List the members of an accorderie, by member number.
 
-    Active members of the accorderie see its active members; staff see
+    Active members of the accorderie get its active members. Staff get
     every member and may filter by state.
 
     :param accorderie_id: the id or name of the accorderie
@@ -617,7 +620,7 @@ def accorderie_member_update(context: Context, data_dict: DataDict) -> ActionRes
     :type role: string
     :param orientation_date: YYYY-MM-DD (optional, staff only)
     :type orientation_date: string
-    :returns: the member, as the caller sees them
+    :returns: the member, cut to what the caller may read
     :rtype: dict
 
     The other parameters are those of ``accorderie_member_apply``.
@@ -660,7 +663,7 @@ def accorderie_member_patch(context: Context, data_dict: DataDict) -> ActionResu
 
     :param id: the member's id
     :type id: string
-    :returns: the member, as the caller sees them
+    :returns: the member, cut to what the caller may read
     :rtype: dict
     """
     tk.check_access("accorderie_member_patch", context, data_dict)
@@ -689,52 +692,16 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
     data = _validate(data_dict, acc_schema.member_statement_schema(), context)
     tk.check_access("accorderie_member_statement", context, data)
     session = session_of(context)
-    account = _member_account(session, data["id"])
+    account = _member_account(session, data["id"], count_entries=True)
 
-    total = session.execute(
-        sa.select(sa.func.count())
-        .select_from(acc_model.Entry)
-        .where(acc_model.Entry.account_id == account.id)
-    ).scalar_one()
-
-    # Cut the page from the entries first, so the joins run on its rows only.
-    page = (
-        sa.select(acc_model.Entry.id, acc_model.Entry.minutes, acc_model.Entry.transfer_id)
-        .where(acc_model.Entry.account_id == account.id)
-        .order_by(acc_model.Entry.id.desc())
-        .limit(data["limit"])
-        .offset(data["offset"])
-        .subquery()
-    )
-    exchange = aliased(acc_model.Exchange)
-    counterparty = aliased(acc_model.Member)
-    user = aliased(model.User)
-    counterparty_id = sa.case(
-        (exchange.provider_id == data["id"], exchange.receiver_id),
-        else_=exchange.provider_id,
-    )
-    query = (
-        sa.select(
-            page.c.id,
-            page.c.minutes,
-            acc_model.Transfer.kind,
-            acc_model.Transfer.created,
-            exchange.id.label("exchange_id"),
-            exchange.exchange_date,
-            counterparty.id.label("counterparty_id"),
-            sa.func.coalesce(user.fullname, user.name).label("counterparty_name"),
-        )
-        .join(acc_model.Transfer, acc_model.Transfer.id == page.c.transfer_id)
-        .outerjoin(exchange, exchange.id == acc_model.Transfer.exchange_id)
-        .outerjoin(counterparty, counterparty.id == counterparty_id)
-        .outerjoin(user, user.id == counterparty.user_id)
-        .order_by(page.c.id.desc())
-    )
-    rows = session.execute(query).all()
+    rows = session.execute(_statement_query(), {
+        "account_id": account.id, "member_id": data["id"],
+        "limit": data["limit"], "offset": data["offset"],
+    }).all()
     return {
         "member_id": data["id"],
         "balance": account.balance,
-        "count": total,
+        "count": account.entries,
         "entries": [
             {
                 "id": row.id,
@@ -751,10 +718,67 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
     }
 
 
-def _member_account(session: Any, member_id: str) -> acc_model.Account:
+@functools.lru_cache(maxsize=None)
+def _statement_query() -> Any:
+    """Build, once per process, the query of a statement page.
+
+    Its parameters are ``account_id``, ``member_id``, ``limit`` and
+    ``offset``. Built from tables rather than aliased ORM classes, because
+    adapting aliased columns cost more per call than running the query.
+    """
+    # Cut the page from the entries first, so the joins run on its rows only.
+    entry = acc_model.Entry.__table__
+    transfer = acc_model.Transfer.__table__
+    exchange = acc_model.Exchange.__table__.alias("exchange")
+    counterparty = acc_model.Member.__table__.alias("counterparty")
+    user = model.User.__table__.alias("counterparty_user")
+    page = (
+        sa.select(entry.c.id, entry.c.minutes, entry.c.transfer_id)
+        .where(entry.c.account_id == sa.bindparam("account_id"))
+        .order_by(entry.c.id.desc())
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+        .subquery("page")
+    )
+    counterparty_id = sa.case(
+        (exchange.c.provider_id == sa.bindparam("member_id"), exchange.c.receiver_id),
+        else_=exchange.c.provider_id,
+    )
+    return (
+        sa.select(
+            page.c.id,
+            page.c.minutes,
+            transfer.c.kind,
+            transfer.c.created,
+            exchange.c.id.label("exchange_id"),
+            exchange.c.exchange_date,
+            counterparty.c.id.label("counterparty_id"),
+            sa.func.coalesce(user.c.fullname, user.c.name).label("counterparty_name"),
+        )
+        .select_from(page)
+        .join(transfer, transfer.c.id == page.c.transfer_id)
+        .outerjoin(exchange, exchange.c.id == transfer.c.exchange_id)
+        .outerjoin(counterparty, counterparty.c.id == counterparty_id)
+        .outerjoin(user, user.c.id == counterparty.c.user_id)
+        .order_by(page.c.id.desc())
+    )
+
+
+def _member_account(session: Any, member_id: str, count_entries: bool = False) -> Any:
+    """Return a row with the ``id``, ``member_id`` and ``balance`` of a
+    member's account, and its number of ``entries`` if ``count_entries``."""
+    accounts = acc_model.Account
+    columns: list[Any] = [accounts.id, accounts.member_id, accounts.balance]
+    if count_entries:
+        columns.append(
+            sa.select(sa.func.count())
+            .where(acc_model.Entry.account_id == accounts.id)
+            .scalar_subquery()
+            .label("entries")
+        )
     account = session.execute(
-        sa.select(acc_model.Account).where(acc_model.Account.member_id == member_id)
-    ).scalar_one_or_none()
+        sa.select(*columns).where(accounts.member_id == member_id)
+    ).one_or_none()
     if account is None:
         raise tk.ObjectNotFound(tk._("{field}: {value} was not found.").format(field="id", value=member_id))
     return account
@@ -934,9 +958,13 @@ def _service_result(context: Context, service: acc_model.Service) -> dict[str, A
     if level == "public":
         # The public view names nobody, so the member and user are not read.
         return dz.service_dictize(service, None, None, level)
-    member = session_of(context).get(acc_model.Member, service.member_id)
-    user = model.User.get(member.user_id) if member.user_id else None
-    return dz.service_dictize(service, member, user, level)
+    owner = session_of(context).execute(
+        sa.select(*_owner_columns())
+        .select_from(acc_model.Member)
+        .outerjoin(model.User, model.User.id == acc_model.Member.user_id)
+        .where(acc_model.Member.id == service.member_id)
+    ).one()
+    return dz.service_dictize(service, *_member_and_user(owner), level)
 
 
 def _render_description(markdown: str) -> str:
@@ -1006,7 +1034,7 @@ def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionRe
         own offer, but not when staff publish for another member (optional,
         default: false)
     :type not_my_profession: bool
-    :returns: the service, as its owner sees it
+    :returns: the service, with every field its owner may read
     :rtype: dict
     """
     tk.check_access("accorderie_service_create", context, data_dict)
@@ -1042,11 +1070,11 @@ def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionRe
 def accorderie_service_show(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Return a service, cut to what the caller may see.
 
-    Anybody may see a published service: its type, title, description,
+    Anybody may read a published service: its type, title, description,
     category, neighbourhood and dates, but no member identity. Active
-    members of the same accorderie also see the member's display name,
+    members of the same accorderie also get the member's display name,
     availability and the contact details shown to members. The owner and
-    staff see every field and may see unpublished services.
+    staff get every field and may read unpublished services.
 
     :param id: the service's id
     :type id: string
@@ -1065,8 +1093,14 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     services that have not expired. When they ask for another ``status``, a
     member also gets their own services and staff get every service of
     their accorderie. The text query is stemmed and accent-insensitive:
-    ``menage`` finds "Ménages". Results are sorted by relevance with ``q``,
-    newest first otherwise.
+    ``menage`` finds "Ménages".
+
+    With ``q`` and the default sort, ``count`` is exact up to
+    ``ckanext.accorderie.search_count_max`` matches (default 200) and is
+    that number, with ``count_capped`` true, past it, because an exact
+    count would read every match. The ``relevance`` sort ranks every
+    match, so it takes longer as the list grows, and always counts
+    exactly.
 
     :param accorderie_id: id or name of an accorderie (optional)
     :type accorderie_id: string
@@ -1082,56 +1116,152 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     :type status: string
     :param q: words to search in titles and descriptions (optional)
     :type q: string
+    :param sort: ``newest`` (newest first, by creation time then id) or
+        ``relevance`` (best match to ``q`` first, then newest) (optional,
+        default: ``newest``)
+    :type sort: string
     :param limit: page size (optional, default: 20)
     :type limit: int
     :param offset: rows to skip (optional, default: 0)
     :type offset: int
-    :returns: ``{"count": total, "results": [services]}``
+    :returns: ``{"count": total, "count_capped": bool, "results": [services]}``
     :rtype: dict
     """
     data = _validate(data_dict, acc_schema.service_list_schema(), context)
     tk.check_access("accorderie_service_list", context, data)
     viewer = get_viewer(context)
     service = acc_model.Service
+    session = session_of(context)
 
     # The page's ids, positions and the total come from the service table
-    # alone; members and users are joined to the page's rows only.
-    order: list[Any] = [service.created.desc()]
+    # alone; members and users are joined to the page's rows only. The
+    # newest-first order matches accorderie_service_newest_idx, so
+    # PostgreSQL reads that index backwards and stops after the page.
+    order: list[Any] = [service.created.desc(), service.id.desc()]
     matches = sa.select(service.id).where(
         service.status == data.get("status", "published"),
         _visible_services(viewer),
     )
-    for field in ("accorderie_id", "type", "category_id", "neighbourhood", "member_id"):
+    if data.get("accorderie_id"):
+        accorderie = acc_model.Accorderie
+        matches = matches.where(service.accorderie_id == sa.select(accorderie.id).where(sa.or_(
+            accorderie.id == data["accorderie_id"], accorderie.name == data["accorderie_id"]
+        )).scalar_subquery())
+    for field in ("type", "category_id", "neighbourhood", "member_id"):
         if data.get(field):
             matches = matches.where(getattr(service, field) == data[field])
     if data.get("q"):
         tsquery = sa.func.websearch_to_tsquery(acc_model.SEARCH_CONFIG, data["q"])
         matches = matches.where(service.search_vector.op("@@")(tsquery))
-        order.insert(0, sa.func.ts_rank(service.search_vector, tsquery).desc())
+        if data["sort"] == "relevance":
+            order.insert(0, sa.func.ts_rank(service.search_vector, tsquery).desc())
+
+    # The relevance order reads every match to rank it, so the total comes
+    # from the page's window for free. Otherwise the total is counted in a
+    # query of its own: PostgreSQL plans a window total as if it stopped
+    # after the page, and then walks the whole newest-first index.
+    window_total = bool(data.get("q")) and data["sort"] == "relevance"
+    window = [sa.func.row_number().over(order_by=order).label("position")]
+    if window_total:
+        window.append(sa.func.count().over().label("total"))
     page = (
-        matches.add_columns(
-            sa.func.row_number().over(order_by=order).label("position"),
-            sa.func.count().over().label("total"),
-        )
+        matches.add_columns(*window)
         .order_by(*order)
         .limit(data["limit"])
         .offset(data["offset"])
         .subquery()
     )
 
+    # Plain rows, not ORM objects: loading and tracking objects cost more
+    # than the query. A caller with no membership reads every service at
+    # the public level, so members and users are not joined for them.
+    named = viewer.sysadmin or bool(viewer.memberships)
     query = (
-        sa.select(service, acc_model.Member, model.User, page.c.total)
+        sa.select(*([page.c.total] if window_total else []), *_service_columns(named))
         .join(page, page.c.id == service.id)
-        .join(acc_model.Member, acc_model.Member.id == service.member_id)
-        .outerjoin(model.User, model.User.id == acc_model.Member.user_id)
         .order_by(page.c.position)
     )
-    rows = session_of(context).execute(query).all()
+    if named:
+        query = query.join(acc_model.Member, acc_model.Member.id == service.member_id).outerjoin(
+            model.User, model.User.id == acc_model.Member.user_id
+        )
+    rows = session.execute(query).all()
+    if not rows and data.get("accorderie_id"):
+        _check_accorderie_exists(context, data["accorderie_id"])
+
     results = []
-    for row_service, member, user, _total in rows:
-        level = _service_level(viewer, row_service)
-        results.append(dz.service_dictize(row_service, member, user, level))
-    return {"count": rows[0].total if rows else 0, "results": results}
+    for row in rows:
+        if not named:
+            results.append(dz.service_dictize(row, None, None, "public"))
+            continue
+        level = _service_level(viewer, row)
+        results.append(dz.service_dictize(row, *_member_and_user(row), level))
+
+    # A text query is counted up to a cap, because an exact count reads
+    # every match.
+    count_capped = False
+    if window_total:
+        count = rows[0].total if rows else 0
+    elif data.get("q"):
+        count, count_capped = _count_up_to(
+            session, matches, tk.config["ckanext.accorderie.search_count_max"]
+        )
+    else:
+        count = session.execute(
+            sa.select(sa.func.count()).select_from(matches.subquery())
+        ).scalar_one()
+    return {"count": count, "count_capped": count_capped, "results": results}
+
+
+def _count_up_to(session: Any, matches: Any, maximum: int) -> tuple[int, bool]:
+    """Count the rows of ``matches`` but stop past ``maximum``; return the
+    count, at most ``maximum``, and whether more rows match."""
+    found = session.execute(
+        sa.select(sa.func.count()).select_from(matches.limit(maximum + 1).subquery())
+    ).scalar_one()
+    return min(found, maximum), found > maximum
+
+
+def _check_accorderie_exists(context: Context, id_or_name: str) -> None:
+    try:
+        acc_validators.accorderie_accorderie_id_exists(id_or_name, context)
+    except tk.Invalid as error:
+        raise tk.ValidationError({"accorderie_id": [error.error]})
+
+
+def _service_columns(named: bool) -> list[Any]:
+    """Return the columns that ``service_dictize`` reads, with the owner's
+    (see ``_owner_columns``) when ``named``."""
+    table = acc_model.Service.__table__
+    columns: list[Any] = [c for c in table.c if c.name != "search_vector"]
+    return columns + _owner_columns() if named else columns
+
+
+def _owner_columns() -> list[Any]:
+    """Return the owner's user id, contact fields and user names, labelled
+    for ``_member_and_user``."""
+    member = acc_model.Member
+    columns: list[Any] = [member.user_id.label("member_user_id")]
+    for field in dz.CONTACT_FIELDS:
+        columns += [
+            getattr(member, field).label(f"member_{field}"),
+            getattr(member, f"{field}_visibility").label(f"member_{field}_visibility"),
+        ]
+    return columns + [model.User.name.label("user_name"), model.User.fullname.label("user_fullname")]
+
+
+def _member_and_user(row: Any) -> tuple[Any, Any]:
+    """Split the owner's fields of a row with ``_owner_columns`` into
+    objects with the attributes that ``service_dictize`` reads."""
+    member = SimpleNamespace(user_id=row.member_user_id, **{
+        name: getattr(row, f"member_{name}")
+        for field in dz.CONTACT_FIELDS
+        for name in (field, f"{field}_visibility")
+    })
+    user = None
+    if row.user_name is not None:
+        user = SimpleNamespace(name=row.user_name, fullname=row.user_fullname)
+    return member, user
 
 
 def _visible_services(viewer: Viewer) -> Any:
@@ -1142,7 +1272,7 @@ def _visible_services(viewer: Viewer) -> Any:
         service.status == "published",
         sa.or_(service.expires.is_(None), service.expires >= datetime.date.today()),
     )]
-    # Only the alternatives that can match, so the planner sees a simple
+    # Only the alternatives that can match, so the planner gets a simple
     # condition for anonymous visitors.
     if viewer.member_ids():
         visible.append(service.member_id.in_(viewer.member_ids()))
@@ -1162,7 +1292,7 @@ def accorderie_service_update(context: Context, data_dict: DataDict) -> ActionRe
 
     :param id: the service's id
     :type id: string
-    :returns: the service, as the caller sees it
+    :returns: the service, cut to what the caller may read
     :rtype: dict
     """
     tk.check_access("accorderie_service_update", context, data_dict)
@@ -1191,7 +1321,7 @@ def accorderie_service_patch(context: Context, data_dict: DataDict) -> ActionRes
 
     :param id: the service's id
     :type id: string
-    :returns: the service, as the caller sees it
+    :returns: the service, cut to what the caller may read
     :rtype: dict
     """
     tk.check_access("accorderie_service_patch", context, data_dict)
@@ -1573,7 +1703,11 @@ def accorderie_ledger_audit(context: Context, data_dict: DataDict) -> ActionResu
     - each transfer has exactly two entries, which sum to zero;
     - every entry is on an account of its transfer's accorderie;
     - the balances of each accorderie sum to zero;
-    - an exchange has a transfer if and only if it is settled.
+    - a settled exchange has exactly one transfer, which credits the
+      provider and debits the receiver by the exchange's minutes, and
+      any other exchange has none;
+    - a reversal swaps the parties of a settled exchange, for the same
+      minutes, and is never reversed itself.
 
     :param invariants: names of the invariants to check (optional,
         default: all of ``ledger.AUDIT_INVARIANTS``)

@@ -140,8 +140,10 @@ def accorderie_member_decline(context: Context, data_dict: DataDict) -> AuthResu
 
 
 def _self_or_staff(context: Context, data_dict: DataDict) -> AuthResult:
-    member = get_object(context, acc_model.Member, data_dict)
+    # The viewer first: it loads the caller's own member rows, so that
+    # get_object finds a member reading their own data in the session.
     viewer = get_viewer(context)
+    member = get_object(context, acc_model.Member, data_dict)
     if viewer.is_self(member) or viewer.is_staff(member.accorderie_id):
         return _ok()
     return _refuse(tk._("Only the member and the staff of the accorderie may do this."))
@@ -149,8 +151,8 @@ def _self_or_staff(context: Context, data_dict: DataDict) -> AuthResult:
 
 @tk.auth_allow_anonymous_access
 def accorderie_member_show(context: Context, data_dict: DataDict) -> AuthResult:
-    """The member, staff, and active members of the same accorderie when the
-    member shown is active too."""
+    """Allow the member, staff, and active members of the same accorderie
+    when the member shown is active too."""
     member = get_object(context, acc_model.Member, data_dict)
     viewer = get_viewer(context)
     if viewer.is_self(member) or viewer.is_staff(member.accorderie_id):
@@ -189,7 +191,8 @@ def accorderie_member_balance(context: Context, data_dict: DataDict) -> AuthResu
 
 
 def accorderie_member_export(context: Context, data_dict: DataDict) -> AuthResult:
-    """Only the member themself (and sysadmins): it is their personal data."""
+    """Allow only the member themself (and sysadmins), because it is their
+    personal data."""
     member = get_object(context, acc_model.Member, data_dict)
     if get_viewer(context).is_self(member):
         return _ok()
@@ -204,7 +207,7 @@ def accorderie_member_erase(context: Context, data_dict: DataDict) -> AuthResult
 
 
 def accorderie_service_create(context: Context, data_dict: DataDict) -> AuthResult:
-    """An active member for themself, or staff for any member."""
+    """Allow an active member for themself, or staff for any member."""
     member = get_object(context, acc_model.Member, data_dict, key="member_id")
     viewer = get_viewer(context)
     if viewer.is_staff(member.accorderie_id):
@@ -216,7 +219,7 @@ def accorderie_service_create(context: Context, data_dict: DataDict) -> AuthResu
 
 @tk.auth_allow_anonymous_access
 def accorderie_service_show(context: Context, data_dict: DataDict) -> AuthResult:
-    """Anybody for a published service; otherwise its owner and staff."""
+    """Allow anybody for a published service, otherwise only its owner and staff."""
     service = get_object(context, acc_model.Service, data_dict)
     if service.status == "published":
         return _ok()
@@ -255,7 +258,7 @@ def accorderie_service_delete(context: Context, data_dict: DataDict) -> AuthResu
 
 
 def accorderie_exchange_create(context: Context, data_dict: DataDict) -> AuthResult:
-    """Staff, or either party when the accorderie lets members record."""
+    """Allow staff, or either party when the accorderie lets members record."""
     viewer = get_viewer(context)
     provider = get_object(context, acc_model.Member, data_dict, key="provider_id")
     receiver = get_object(context, acc_model.Member, data_dict, key="receiver_id")
@@ -316,7 +319,7 @@ def accorderie_exchange_reject(context: Context, data_dict: DataDict) -> AuthRes
 
 
 def accorderie_exchange_cancel(context: Context, data_dict: DataDict) -> AuthResult:
-    """The party who recorded the exchange, and staff."""
+    """Allow the party who recorded the exchange, and staff."""
     exchange = get_object(context, acc_model.Exchange, data_dict)
     viewer = get_viewer(context)
     if viewer.is_staff(exchange.accorderie_id):

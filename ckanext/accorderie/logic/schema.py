@@ -294,6 +294,11 @@ def service_patch_schema() -> Schema:
     return service_update_schema()
 
 
+# Orders of accorderie_service_list: newest first (created, then id), or by
+# relevance to ``q``.
+SERVICE_LIST_SORTS = ("newest", "relevance")
+
+
 @validator_args
 def service_list_schema(
     not_empty: Validator,
@@ -303,19 +308,21 @@ def service_list_schema(
     natural_number_validator: Validator,
     limit_to_configured_maximum: ValidatorFactory,
     accorderie_choice: ValidatorFactory,
-    accorderie_accorderie_id_exists: Validator,
 ) -> Schema:
     schema = _pagination(
         ignore_missing, default, natural_number_validator, limit_to_configured_maximum
     )
     schema.update({
-        "accorderie_id": [ignore_missing, unicode_safe, accorderie_accorderie_id_exists],
+        # The action resolves the name in its query, and checks that the
+        # accorderie exists only when nothing matches.
+        "accorderie_id": [ignore_missing, unicode_safe],
         "type": [ignore_missing, accorderie_choice(acc_model.SERVICE_TYPES)],
         "category_id": [ignore_missing, unicode_safe],
         "neighbourhood": [ignore_missing, unicode_safe],
         "member_id": [ignore_missing, unicode_safe],
         "status": [ignore_missing, accorderie_choice(acc_model.SERVICE_STATUSES)],
         "q": [ignore_missing, unicode_safe],
+        "sort": [default("newest"), accorderie_choice(SERVICE_LIST_SORTS)],
     })
     return schema
 

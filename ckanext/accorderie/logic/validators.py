@@ -211,16 +211,16 @@ def accorderie_category_exists(value: Any, context: Context) -> Any:
 def accorderie_accorderie_id_exists(value: Any, context: Context) -> Any:
     """Convert an accorderie's name or id into its id."""
     session = context["session"]
-    accorderie = (
-        session.query(acc_model.Accorderie)
-        .filter(sa.or_(acc_model.Accorderie.id == value, acc_model.Accorderie.name == value))
-        .first()
-    )
-    if accorderie is None:
+    accorderie_id = session.execute(
+        sa.select(acc_model.Accorderie.id)
+        .where(sa.or_(acc_model.Accorderie.id == value, acc_model.Accorderie.name == value))
+        .limit(1)
+    ).scalar()
+    if accorderie_id is None:
         raise tk.Invalid(
             tk._("The accorderie {value} does not exist.").format(value=value)
         )
-    return accorderie.id
+    return accorderie_id
 
 
 def accorderie_date(value: Any, context: Context) -> Any:

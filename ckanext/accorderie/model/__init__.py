@@ -156,9 +156,11 @@ class Service(BaseModel):  # type: ignore[misc]
     __tablename__ = "accorderie_service"
     __table_args__ = (
         sa.Index("accorderie_service_search_idx", "search_vector", postgresql_using="gin"),
+        # Ends in id so that the newest-first order (created, then id)
+        # reads the index in order and stops after a page.
         sa.Index(
-            "accorderie_service_listing_idx",
-            "accorderie_id", "status", "created",
+            "accorderie_service_newest_idx",
+            "accorderie_id", "status", "created", "id",
         ),
         sa.Index("accorderie_service_member_idx", "member_id"),
         sa.Index(
