@@ -391,7 +391,7 @@ def _exchange_form(acc: dict[str, Any], me: Optional[dict[str, Any]], staff: boo
     """Show and handle the form that records an exchange: a member records
     their own, staff record one on behalf of a party."""
     data: dict[str, Any] = {
-        "direction": "gave", "exchange_date": datetime.date.today().isoformat(),
+        "direction": "gave", "exchange_date": datetime.date.today().strftime("%d/%m/%Y"),
         "service_id": tk.request.args.get("service_id", ""),
     }
     errors: dict[str, list[str]] = {}

@@ -1,6 +1,7 @@
 """The member pages: apply, profile, services, exchanges, account."""
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -246,6 +247,34 @@ def test_account_statement_pages(app, acc, pair):
     assert second.count("<tr>") - 1 == 2
 
 
+def test_statement_says_who_gave_time(app, acc, pair):
+    provider, receiver = pair
+    acc.exchange(provider, receiver, duration="1h30")
+    provider_name = provider["user"]["fullname"]
+    receiver_name = receiver["user"]["fullname"]
+
+    given = app.get("/accorderie/agen/account", headers=provider["headers"]).body
+    received = app.get("/accorderie/agen/account", headers=receiver["headers"]).body
+
+    assert f"Temps donné à {receiver_name}" in given
+    assert f"Temps reçu de {provider_name}" in received
+    assert "Temps donné par" not in given + received
+
+
+def test_statement_marks_exchange_recorded_by_staff(app, acc, agen, pair):
+    provider, receiver = pair
+    staff = acc.member(agen, role="staff")
+    exchange = call_action(
+        "accorderie_exchange_create", context=as_user(staff["user"]), provider_id=provider["id"],
+        receiver_id=receiver["id"], duration="1h", exchange_date="2026-12-01",
+    )
+    call_action("accorderie_exchange_confirm", context=as_user(staff["user"]), id=exchange["id"])
+
+    body = app.get("/accorderie/agen/account", headers=receiver["headers"]).body
+
+    assert "enregistré par l'équipe" in body.replace("&#39;", "'")
+
+
 def test_account_draws_chart(app, acc, pair):
     provider, receiver = pair
     acc.exchange(provider, receiver, duration="1h")
@@ -356,3 +385,11 @@ def test_api_offer_without_statement_named(app, acc, agen):
     )
 
     assert set(response.json["error"]) == {"__type", "not_my_profession"}
+
+
+def test_exchange_form_prefills_french_date(app, acc, pair):
+    provider, _receiver = pair
+
+    body = app.get("/accorderie/agen/exchange/new", headers=provider["headers"]).body
+
+    assert f'value="{datetime.date.today().strftime("%d/%m/%Y")}"' in body

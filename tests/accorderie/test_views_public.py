@@ -130,6 +130,16 @@ def test_service_page_escapes_script(app, acc, agen):
     body = app.get(f"/accorderie/service/{service['id']}").body
 
     assert "<script>alert(1)</script>" not in body
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in body
+
+
+def test_service_page_keeps_autolink_and_comparison(app, acc, agen):
+    service = _service(acc.member(agen), description="Voir <https://data.agen.fr> : 2 < 3")
+
+    body = app.get(f"/accorderie/service/{service['id']}").body
+
+    assert '<a href="https://data.agen.fr">https://data.agen.fr</a>' in body
+    assert "2 &lt; 3" in body
 
 
 def test_service_page_disarms_javascript_link(app, acc, agen):

@@ -184,3 +184,13 @@ class TestAdminConfig:
                 context={"user": user["name"], "ignore_auth": False},
                 **{"ckanext.agen_theme.privacy_text": "Texte"},
             )
+
+
+@pytest.mark.usefixtures("clean_db", "with_plugins")
+def test_logged_in_page_fetches_no_gravatar(app):
+    user = factories.UserWithToken()
+
+    body = app.get("/user/" + user["name"], headers={"Authorization": user["token"]}).body
+
+    assert "gravatar.com" not in body
+    assert 'class="user-image' in body or "user-image" in body

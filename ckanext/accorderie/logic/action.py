@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
+import re
 from types import SimpleNamespace
 from typing import Any, Optional
 
@@ -684,9 +685,12 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
     :param offset: entries to skip (optional, default: 0)
     :type offset: int
     :returns: ``{"member_id", "balance", "count", "entries"}``; each entry
-        has ``id``, ``minutes`` (positive when received), ``kind``
+        has ``id``, ``minutes`` (positive when the member's account is
+        credited, that is when the member gave time), ``kind``
         (``exchange`` or ``opening_credit``), ``created``, ``exchange_id``,
-        ``exchange_date``, ``counterparty_id`` and ``counterparty_name``
+        ``exchange_date``, ``recorded_on_behalf`` (the exchange was recorded
+        by staff), ``reverses_id`` (the exchange this one corrects, if any),
+        ``counterparty_id`` and ``counterparty_name``
     :rtype: dict
     """
     data = _validate(data_dict, acc_schema.member_statement_schema(), context)
@@ -710,6 +714,8 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
                 "created": row.created.isoformat(),
                 "exchange_id": row.exchange_id,
                 "exchange_date": row.exchange_date.isoformat() if row.exchange_date else None,
+                "recorded_on_behalf": bool(row.recorded_on_behalf),
+                "reverses_id": row.reverses_id,
                 "counterparty_id": row.counterparty_id,
                 "counterparty_name": row.counterparty_name,
             }
@@ -752,6 +758,8 @@ def _statement_query() -> Any:
             transfer.c.created,
             exchange.c.id.label("exchange_id"),
             exchange.c.exchange_date,
+            exchange.c.recorded_on_behalf,
+            exchange.c.reverses_id,
             counterparty.c.id.label("counterparty_id"),
             sa.func.coalesce(user.c.fullname, user.c.name).label("counterparty_name"),
         )
@@ -967,9 +975,18 @@ def _service_result(context: Context, service: acc_model.Service) -> dict[str, A
     return dz.service_dictize(service, *_member_and_user(owner), level)
 
 
+# A "<" that does not open a Markdown autolink such as <https://...>.
+_RAW_HTML_START = re.compile(r"<(?!(?:https?://|mailto:)[^<>\s]+>)")
+
+
 def _render_description(markdown: str) -> str:
-    """Render Markdown to HTML with CKAN's helper, which strips unsafe tags."""
-    return str(render_markdown(markdown or ""))
+    """Render Markdown to HTML with CKAN's helper, which drops unsafe links.
+
+    HTML typed in a description is shown as text, as its author wrote it,
+    instead of being stripped: every ``<`` outside an autolink is escaped
+    first.
+    """
+    return str(render_markdown(_RAW_HTML_START.sub("&lt;", markdown or "")))
 
 
 def _check_service_status(viewer: Viewer, service_accorderie: str, new: str, old: Optional[str]) -> None:
