@@ -31,6 +31,11 @@ CHART_WIDTH = 600
 CHART_HEIGHT = 200
 
 
+def _visitor_context() -> dict[str, Any]:
+    """Return an action context for the current visitor ("" when anonymous)."""
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
 def accorderie_format_minutes(minutes: int) -> str:
     """Format a signed number of minutes for people: ``1 h 30``, ``-2 h``,
     ``45 min``."""
@@ -45,7 +50,7 @@ def accorderie_format_minutes(minutes: int) -> str:
 
 # Categories change only when a sysadmin adds one, so each process keeps
 # them this many seconds instead of reading them for every page. Another
-# process sees a new category at most this late.
+# process shows a new category at most this late.
 CATEGORY_CACHE_SECONDS = 60
 _category_cache: dict[str, Any] = {"expires": 0.0, "rows": []}
 
@@ -129,7 +134,7 @@ def accorderie_dataset_offers(dataset_id: str, limit: int = 5) -> dict[str, Any]
     visitor may see them: ``{"count": total, "results": [services]}``."""
     try:
         return tk.get_action("accorderie_dataset_service_list")(
-            {"user": tk.current_user.name if tk.current_user.is_authenticated else ""},
+            _visitor_context(),
             {"id": dataset_id, "limit": limit},
         )
     except (tk.ObjectNotFound, tk.NotAuthorized):
@@ -146,7 +151,7 @@ def accorderie_neighbourhood_map(accorderie_id: str) -> dict[str, Any]:
     services of neighbourhoods without a point.
     """
     collection = tk.get_action("accorderie_neighbourhood_map_show")(
-        {"user": tk.current_user.name if tk.current_user.is_authenticated else ""},
+        _visitor_context(),
         {"accorderie_id": accorderie_id},
     )
     return {
@@ -159,7 +164,7 @@ def accorderie_service_datasets(service_id: str) -> list[dict[str, Any]]:
     """Return the datasets a service helps with that the visitor may see."""
     try:
         return tk.get_action("accorderie_service_dataset_list")(
-            {"user": tk.current_user.name if tk.current_user.is_authenticated else ""},
+            _visitor_context(),
             {"id": service_id},
         )
     except (tk.ObjectNotFound, tk.NotAuthorized):
@@ -171,7 +176,7 @@ def accorderie_meeting_places(service_id: str) -> Optional[dict[str, Any]]:
     None when no table of places or no neighbourhood point is set."""
     try:
         return tk.get_action("accorderie_meeting_place_list")(
-            {"user": tk.current_user.name if tk.current_user.is_authenticated else ""},
+            _visitor_context(),
             {"id": service_id},
         )
     except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError) as error:

@@ -309,8 +309,8 @@ def _service_form(acc: dict[str, Any], item: Optional[dict[str, Any]]) -> Any:
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
         data = _form_data()
-        # The form asks for the statement on requests too; the API
-        # requires it on the offers that members publish.
+        # The form shows the statement on requests too, but the API
+        # requires it only on the offers that members publish.
         data["not_my_profession"] = data.get("not_my_profession") == "yes"
         if not data["not_my_profession"]:
             errors["not_my_profession"] = [tk._(

@@ -1007,7 +1007,7 @@ def _check_not_my_profession(
     of a profession, so the member states it on each offer they publish.
     Staff recording an offer for another member, and trusted code such as
     the CSV import (``ignore_auth``), are exempt: the statement is the
-    member's own, so nobody else can make it for them.
+    member's own, so no one else can make it on their behalf.
     """
     if data["type"] != "offer" or data["status"] != "published" or context.get("ignore_auth"):
         return

@@ -14,5 +14,5 @@ __all__ = ["accorderie_member_balance_history"]
 
 @tk.auth_allow_anonymous_access
 def accorderie_member_balance_history(context: Context, data_dict: DataDict) -> AuthResult:
-    """Allow whoever may read the member's statement: the member and staff."""
+    """Allow the callers who may read the member's statement: the member and staff."""
     return auth.accorderie_member_statement(context, data_dict)
