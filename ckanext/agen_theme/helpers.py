@@ -11,6 +11,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.agen_theme import pages
+from ckanext.agen_theme.urls import add_url_param, remove_url_param
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ __all__ = [
     "agen_theme_page_html",
     "agen_theme_default_spatial",
     "agen_theme_spatial_maps_enabled",
+    # Chained over CKAN's own helpers of the same names.
+    "add_url_param",
+    "remove_url_param",
 ]
 
 # The Solr field that contains a dataset's data-theme codes: the catalogue
