@@ -58,7 +58,12 @@ def dataset_fields(number: int, owner_org: str, rng: random.Random) -> dict[str,
     return {
         "name": f"jeu-{number:04d}",
         "title": f"{rng.choice(SUBJECTS)} {2000 + number % 25} n°{number}",
-        "notes": "Données d'exemple du banc d'essai du catalogue d'Agen.",
+        # Each dataset has its own description, as on the portal, so that
+        # no page of results repeats another's descriptions.
+        "notes": (
+            f"Jeu n°{number} du banc d'essai du catalogue d'Agen. "
+            f"**{rng.choice(SUBJECTS)}**, voir [le site de la ville](https://www.agen.fr/)."
+        ),
         "owner_org": owner_org,
         "tags": [{"name": tag} for tag in rng.sample(TAGS, 2)],
         "theme": rng.sample(THEMES, 2),

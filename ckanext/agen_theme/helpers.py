@@ -11,6 +11,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.agen_theme import pages
+from ckanext.agen_theme.extracts import markdown_extract
 from ckanext.agen_theme.urls import add_url_param, remove_url_param
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ __all__ = [
     # Chained over CKAN's own helpers of the same names.
     "add_url_param",
     "remove_url_param",
+    "markdown_extract",
 ]
 
 # The Solr field that contains a dataset's data-theme codes: the catalogue

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from ckan.lib import helpers as core
+from ckan.plugins import toolkit as tk
 
 SEARCH = "/dataset/?q=budget&tags=%C3%A9coles&tags=sport&page=3"
 
