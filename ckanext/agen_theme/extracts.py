@@ -16,8 +16,9 @@ import ckan.plugins.toolkit as tk
 
 log = logging.getLogger(__name__)
 
-# Extracts kept per process: a city catalogue has a few hundred datasets,
-# and an extract is at most a few hundred characters.
+# Extracts kept per process, several times the size of a city's catalogue
+# (an estimate). Most are under 200 characters, but an extract asked with
+# no length is the whole description.
 CACHED_EXTRACTS = 2048
 
 
