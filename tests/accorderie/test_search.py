@@ -219,27 +219,6 @@ def test_list_without_query_counts_exactly(listing):
     assert result["count_capped"] is False
 
 
-@pytest.mark.ckan_config("ckanext.accorderie.search_rank_max", 1)
-def test_relevance_ranks_newest_only(listing):
-    """Past search_rank_max matches, the relevance sort ranks the newest
-    matches and leaves the older ones out."""
-    result = call_action(
-        "accorderie_service_list", context=as_user(None), q="ménage", sort="relevance"
-    )
-    assert _ordered_titles(result) == ["Petits ménages"]
-    assert result["count"] == 1
-    assert result["count_capped"] is True
-
-
-@pytest.mark.ckan_config("ckanext.accorderie.search_rank_max", 2)
-def test_relevance_count_exact_at_maximum(listing):
-    result = call_action(
-        "accorderie_service_list", context=as_user(None), q="ménage", sort="relevance"
-    )
-    assert result["count"] == 2
-    assert result["count_capped"] is False
-
-
 def test_page_past_end_keeps_count(listing):
     result = call_action("accorderie_service_list", context=as_user(None), limit=2, offset=10)
     assert result["results"] == []

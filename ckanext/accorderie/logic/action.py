@@ -1135,10 +1135,9 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     With ``q`` and the default sort, ``count`` is exact up to
     ``ckanext.accorderie.search_count_max`` matches (default 200) and is
     that number, with ``count_capped`` true, past it, because an exact
-    count would read every match. The ``relevance`` sort ranks only the
-    newest ``ckanext.accorderie.search_rank_max`` matches (default 500),
-    so older matches are missing from its pages, and it counts up to that
-    number in the same way.
+    count would read every match. The ``relevance`` sort ranks every
+    match, so it takes longer as the list grows, and always counts
+    exactly.
 
     :param accorderie_id: id or name of an accorderie (optional)
     :type accorderie_id: string
@@ -1155,8 +1154,8 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     :param q: words to search in titles and descriptions (optional)
     :type q: string
     :param sort: ``newest`` (newest first, by creation time then id) or
-        ``relevance`` (best match to ``q`` first among the newest matches,
-        then newest) (optional, default: ``newest``)
+        ``relevance`` (best match to ``q`` first, then newest) (optional,
+        default: ``newest``)
     :type sort: string
     :param limit: page size (optional, default: 20)
     :type limit: int
@@ -1181,13 +1180,12 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
         bool(viewer.member_ids()), bool(viewer.staff_accorderie_ids()),
     )
 
-    # A text query is counted up to a cap, because an exact count reads
-    # every match. The relevance sort ranks the newest matches only, so it
-    # counts up to the number that it ranks.
+    # A text query sorted newest first is counted up to a cap, because an
+    # exact count reads every match. The relevance sort reads every match
+    # to rank it anyway, so it counts exactly.
     count_max: Optional[int] = None
-    if text:
-        option = "search_rank_max" if sort == "relevance" else "search_count_max"
-        count_max = tk.config[f"ckanext.accorderie.{option}"]
+    if text and sort == "newest":
+        count_max = tk.config["ckanext.accorderie.search_count_max"]
     params: dict[str, Any] = {field: data[field] for field in filters}
     params.update({
         "status": data.get("status", "published"),
@@ -1195,7 +1193,6 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
         "member_ids": viewer.member_ids(),
         "staff_accorderie_ids": viewer.staff_accorderie_ids(),
         "q": data.get("q"),
-        "rank_max": tk.config["ckanext.accorderie.search_rank_max"],
         "count_limit": count_max + 1 if count_max is not None else None,
         "limit": data["limit"],
         "offset": data["offset"],
@@ -1244,8 +1241,8 @@ def _service_list_statement(
     Returns ``page``, the page's services (with the owner's columns when
     ``named``) and the ``total`` of matches on every row, and ``count``,
     the total alone. Their parameters are named after the action's fields,
-    plus ``status``, ``today``, ``member_ids``, ``staff_accorderie_ids``,
-    ``rank_max`` and ``count_limit``. The queries are built from bound
+    plus ``status``, ``today``, ``member_ids``, ``staff_accorderie_ids``
+    and ``count_limit``. The queries are built from bound
     parameters once, because building and hashing the SQL expressions cost
     more per call than running them.
     """
@@ -1266,40 +1263,31 @@ def _service_list_statement(
 
     # The newest-first order matches accorderie_service_newest_idx, so
     # PostgreSQL reads that index backwards and stops after the page.
-    newest: list[Any] = [service.created.desc(), service.id.desc()]
+    order: list[Any] = [service.created.desc(), service.id.desc()]
     counted = matches
     if text:
         tsquery = sa.func.websearch_to_tsquery(
             acc_model.SEARCH_CONFIG, sa.bindparam("q", type_=sa.UnicodeText)
         )
         matches = matches.where(service.search_vector.op("@@")(tsquery))
-        # No order, so PostgreSQL may stop after count_limit index matches.
-        counted = matches.limit(sa.bindparam("count_limit"))
-    # A scalar subquery is planned on its own. A window total was planned
-    # as if it stopped after the page, and then walked the whole index.
-    total = sa.select(sa.func.count()).select_from(counted.subquery()).scalar_subquery()
+        counted = matches
+        if sort == "relevance":
+            order.insert(0, sa.func.ts_rank(service.search_vector, tsquery).desc())
+        else:
+            # No order, so PostgreSQL may stop after count_limit index matches.
+            counted = matches.limit(sa.bindparam("count_limit"))
+    total: Any = sa.select(sa.func.count()).select_from(counted.subquery()).scalar_subquery()
 
+    # The relevance order reads every match to rank it, so the total comes
+    # from the page's window for free. Otherwise the total is a scalar
+    # subquery, which PostgreSQL plans on its own: it planned a window
+    # total as if it stopped after the page, and then walked the whole
+    # newest-first index.
+    window = [sa.func.row_number().over(order_by=order).label("position")]
     if sort == "relevance":
-        # Only the newest rank_max matches are ranked, so the ranking work
-        # of a page stops growing past that number of matches.
-        candidates = (
-            matches.add_columns(
-                service.created,
-                sa.func.ts_rank(service.search_vector, tsquery).label("rank"),
-            )
-            .order_by(*newest)
-            .limit(sa.bindparam("rank_max"))
-            .subquery("candidates")
-        )
-        order: list[Any] = [
-            candidates.c.rank.desc(), candidates.c.created.desc(), candidates.c.id.desc()
-        ]
-        page = sa.select(candidates.c.id)
-    else:
-        order = newest
-        page = matches
+        window.append(sa.func.count().over().label("total"))
     page_ids = (
-        page.add_columns(sa.func.row_number().over(order_by=order).label("position"))
+        matches.add_columns(*window)
         .order_by(*order)
         .limit(sa.bindparam("limit"))
         .offset(sa.bindparam("offset"))
@@ -1308,8 +1296,9 @@ def _service_list_statement(
 
     # Plain rows, not ORM objects: loading and tracking objects cost more
     # than the query. Members and users are joined to the page's rows only.
+    page_total = page_ids.c.total if sort == "relevance" else total.label("total")
     query = (
-        sa.select(total.label("total"), *_service_columns(named))
+        sa.select(page_total, *_service_columns(named))
         .join(page_ids, page_ids.c.id == service.id)
         .order_by(page_ids.c.position)
     )
