@@ -112,6 +112,29 @@ def test_audit_fails_on_third_party_entry(acc, cli):
     _audit_fails_with(cli, "exchange_does_not_match_its_transfer", exchange["id"])
 
 
+def test_audit_fails_on_swapped_transfers(acc, cli):
+    """Two exchanges of different lengths whose transfers are swapped keep
+    the same count and total of minutes, so the audit must compare each
+    exchange with its own transfer."""
+    accorderie = acc.accorderie()
+    provider, receiver = acc.member(accorderie), acc.member(accorderie)
+    short = acc.exchange(provider, receiver, duration="1h")
+    long = acc.exchange(provider, receiver, duration="2h")
+    short_transfer, long_transfer = _transfer_id(short["id"]), _transfer_id(long["id"])
+    _sql("UPDATE accorderie_transfer SET exchange_id = NULL WHERE id IN (:a, :b)",
+         a=short_transfer, b=long_transfer)
+    _sql("UPDATE accorderie_transfer SET exchange_id = :exchange WHERE id = :id",
+         exchange=long["id"], id=short_transfer)
+    _sql("UPDATE accorderie_transfer SET exchange_id = :exchange WHERE id = :id",
+         exchange=short["id"], id=long_transfer)
+    result = cli.invoke(accorderie_cli, ["audit"])
+
+    assert result.exit_code == 1
+    assert short["id"] in result.output
+    assert long["id"] in result.output
+    assert "account_balance_differs_from_entries" not in result.output
+
+
 def _move_entry_to_other_accorderie(acc, exchange, sign):
     """Move the credit (sign ">") or debit ("<") entry of ``exchange`` to
     the account of a member of another accorderie; return the entry's id."""

@@ -217,3 +217,10 @@ def test_list_without_query_counts_exactly(listing):
     result = call_action("accorderie_service_list", context=as_user(None))
     assert result["count"] == 3
     assert result["count_capped"] is False
+
+
+def test_page_past_end_keeps_count(listing):
+    result = call_action("accorderie_service_list", context=as_user(None), limit=2, offset=10)
+    assert result["results"] == []
+    assert result["count"] == 3
+    assert result["count_capped"] is False

@@ -696,12 +696,13 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
     data = _validate(data_dict, acc_schema.member_statement_schema(), context)
     tk.check_access("accorderie_member_statement", context, data)
     session = session_of(context)
-    account = _member_account(session, data["id"], count_entries=True)
 
+    # Every row of the page carries the account's balance and number of
+    # entries. A page with no row reads them from the account alone.
     rows = session.execute(_statement_query(), {
-        "account_id": account.id, "member_id": data["id"],
-        "limit": data["limit"], "offset": data["offset"],
+        "member_id": data["id"], "limit": data["limit"], "offset": data["offset"],
     }).all()
+    account = rows[0] if rows else _member_account(session, data["id"], count_entries=True)
     return {
         "member_id": data["id"],
         "balance": account.balance,
@@ -728,19 +729,36 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
 def _statement_query() -> Any:
     """Build, once per process, the query of a statement page.
 
-    Its parameters are ``account_id``, ``member_id``, ``limit`` and
-    ``offset``. Built from tables rather than aliased ORM classes, because
-    adapting aliased columns cost more per call than running the query.
+    Its parameters are ``member_id``, ``limit`` and ``offset``. Each row
+    also has the account's ``balance`` and number of ``entries``. Built
+    from tables rather than aliased ORM classes, because adapting aliased
+    columns cost more per call than running the query.
     """
     # Cut the page from the entries first, so the joins run on its rows only.
     entry = acc_model.Entry.__table__
     transfer = acc_model.Transfer.__table__
+    account = acc_model.Account.__table__
     exchange = acc_model.Exchange.__table__.alias("exchange")
     counterparty = acc_model.Member.__table__.alias("counterparty")
     user = model.User.__table__.alias("counterparty_user")
+    account_id = (
+        sa.select(account.c.id)
+        .where(account.c.member_id == sa.bindparam("member_id"))
+        .scalar_subquery()
+    )
+    balance = (
+        sa.select(account.c.balance)
+        .where(account.c.member_id == sa.bindparam("member_id"))
+        .scalar_subquery()
+    )
+    entries = (
+        sa.select(sa.func.count())
+        .where(entry.c.account_id == account_id)
+        .scalar_subquery()
+    )
     page = (
         sa.select(entry.c.id, entry.c.minutes, entry.c.transfer_id)
-        .where(entry.c.account_id == sa.bindparam("account_id"))
+        .where(entry.c.account_id == account_id)
         .order_by(entry.c.id.desc())
         .limit(sa.bindparam("limit"))
         .offset(sa.bindparam("offset"))
@@ -762,6 +780,8 @@ def _statement_query() -> Any:
             exchange.c.reverses_id,
             counterparty.c.id.label("counterparty_id"),
             sa.func.coalesce(user.c.fullname, user.c.name).label("counterparty_name"),
+            balance.label("balance"),
+            entries.label("entries"),
         )
         .select_from(page)
         .join(transfer, transfer.c.id == page.c.transfer_id)
@@ -1147,62 +1167,37 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     data = _validate(data_dict, acc_schema.service_list_schema(), context)
     tk.check_access("accorderie_service_list", context, data)
     viewer = get_viewer(context)
-    service = acc_model.Service
     session = session_of(context)
 
-    # The page's ids, positions and the total come from the service table
-    # alone; members and users are joined to the page's rows only. The
-    # newest-first order matches accorderie_service_newest_idx, so
-    # PostgreSQL reads that index backwards and stops after the page.
-    order: list[Any] = [service.created.desc(), service.id.desc()]
-    matches = sa.select(service.id).where(
-        service.status == data.get("status", "published"),
-        _visible_services(viewer),
-    )
-    if data.get("accorderie_id"):
-        accorderie = acc_model.Accorderie
-        matches = matches.where(service.accorderie_id == sa.select(accorderie.id).where(sa.or_(
-            accorderie.id == data["accorderie_id"], accorderie.name == data["accorderie_id"]
-        )).scalar_subquery())
-    for field in ("type", "category_id", "neighbourhood", "member_id"):
-        if data.get(field):
-            matches = matches.where(getattr(service, field) == data[field])
-    if data.get("q"):
-        tsquery = sa.func.websearch_to_tsquery(acc_model.SEARCH_CONFIG, data["q"])
-        matches = matches.where(service.search_vector.op("@@")(tsquery))
-        if data["sort"] == "relevance":
-            order.insert(0, sa.func.ts_rank(service.search_vector, tsquery).desc())
-
-    # The relevance order reads every match to rank it, so the total comes
-    # from the page's window for free. Otherwise the total is counted in a
-    # query of its own: PostgreSQL plans a window total as if it stopped
-    # after the page, and then walks the whole newest-first index.
-    window_total = bool(data.get("q")) and data["sort"] == "relevance"
-    window = [sa.func.row_number().over(order_by=order).label("position")]
-    if window_total:
-        window.append(sa.func.count().over().label("total"))
-    page = (
-        matches.add_columns(*window)
-        .order_by(*order)
-        .limit(data["limit"])
-        .offset(data["offset"])
-        .subquery()
-    )
-
-    # Plain rows, not ORM objects: loading and tracking objects cost more
-    # than the query. A caller with no membership reads every service at
-    # the public level, so members and users are not joined for them.
+    # A caller with no membership reads every service at the public level,
+    # so members and users are not joined for them.
     named = viewer.sysadmin or bool(viewer.memberships)
-    query = (
-        sa.select(*([page.c.total] if window_total else []), *_service_columns(named))
-        .join(page, page.c.id == service.id)
-        .order_by(page.c.position)
+    filters = tuple(field for field in _SERVICE_LIST_FILTERS if data.get(field))
+    text = bool(data.get("q"))
+    sort = data["sort"] if text else "newest"
+    statement = _service_list_statement(
+        filters, text, sort, named, viewer.sysadmin,
+        bool(viewer.member_ids()), bool(viewer.staff_accorderie_ids()),
     )
-    if named:
-        query = query.join(acc_model.Member, acc_model.Member.id == service.member_id).outerjoin(
-            model.User, model.User.id == acc_model.Member.user_id
-        )
-    rows = session.execute(query).all()
+
+    # A text query sorted newest first is counted up to a cap, because an
+    # exact count reads every match. The relevance sort reads every match
+    # to rank it anyway, so it counts exactly.
+    count_max: Optional[int] = None
+    if text and sort == "newest":
+        count_max = tk.config["ckanext.accorderie.search_count_max"]
+    params: dict[str, Any] = {field: data[field] for field in filters}
+    params.update({
+        "status": data.get("status", "published"),
+        "today": datetime.date.today(),
+        "member_ids": viewer.member_ids(),
+        "staff_accorderie_ids": viewer.staff_accorderie_ids(),
+        "q": data.get("q"),
+        "count_limit": count_max + 1 if count_max is not None else None,
+        "limit": data["limit"],
+        "offset": data["offset"],
+    })
+    rows = session.execute(statement.page, params).all()
     if not rows and data.get("accorderie_id"):
         _check_accorderie_exists(context, data["accorderie_id"])
 
@@ -1214,29 +1209,104 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
         level = _service_level(viewer, row)
         results.append(dz.service_dictize(row, *_member_and_user(row), level))
 
-    # A text query is counted up to a cap, because an exact count reads
-    # every match.
-    count_capped = False
-    if window_total:
-        count = rows[0].total if rows else 0
-    elif data.get("q"):
-        count, count_capped = _count_up_to(
-            session, matches, tk.config["ckanext.accorderie.search_count_max"]
-        )
+    # Every row of the page carries the total. A page past the end has no
+    # row, so only then is the total counted in a query of its own.
+    if rows:
+        found = rows[0].total
+    elif data["offset"]:
+        found = session.execute(statement.count, params).scalar_one()
     else:
-        count = session.execute(
-            sa.select(sa.func.count()).select_from(matches.subquery())
-        ).scalar_one()
+        found = 0
+    count_capped = count_max is not None and found > count_max
+    count = min(found, count_max) if count_max is not None else found
     return {"count": count, "count_capped": count_capped, "results": results}
 
 
-def _count_up_to(session: Any, matches: Any, maximum: int) -> tuple[int, bool]:
-    """Count the rows of ``matches`` but stop past ``maximum``; return the
-    count, at most ``maximum``, and whether more rows match."""
-    found = session.execute(
-        sa.select(sa.func.count()).select_from(matches.limit(maximum + 1).subquery())
-    ).scalar_one()
-    return min(found, maximum), found > maximum
+# The equality filters of accorderie_service_list.
+_SERVICE_LIST_FILTERS = ("accorderie_id", "type", "category_id", "neighbourhood", "member_id")
+
+
+@functools.lru_cache(maxsize=256)
+def _service_list_statement(
+    filters: tuple[str, ...],
+    text: bool,
+    sort: str,
+    named: bool,
+    sysadmin: bool,
+    own_services: bool,
+    staff_services: bool,
+) -> SimpleNamespace:
+    """Build, once per process and shape, the queries of a service list.
+
+    Returns ``page``, the page's services (with the owner's columns when
+    ``named``) and the ``total`` of matches on every row, and ``count``,
+    the total alone. Their parameters are named after the action's fields,
+    plus ``status``, ``today``, ``member_ids``, ``staff_accorderie_ids``
+    and ``count_limit``. The queries are built from bound
+    parameters once, because building and hashing the SQL expressions cost
+    more per call than running them.
+    """
+    service = acc_model.Service
+    matches = sa.select(service.id).where(
+        service.status == sa.bindparam("status"),
+        _visible_services(sysadmin, own_services, staff_services),
+    )
+    for field in filters:
+        if field == "accorderie_id":
+            accorderie = acc_model.Accorderie
+            wanted = sa.bindparam("accorderie_id", type_=sa.UnicodeText)
+            matches = matches.where(service.accorderie_id == sa.select(accorderie.id).where(
+                sa.or_(accorderie.id == wanted, accorderie.name == wanted)
+            ).scalar_subquery())
+        else:
+            matches = matches.where(getattr(service, field) == sa.bindparam(field))
+
+    # The newest-first order matches accorderie_service_newest_idx, so
+    # PostgreSQL reads that index backwards and stops after the page.
+    order: list[Any] = [service.created.desc(), service.id.desc()]
+    counted = matches
+    if text:
+        tsquery = sa.func.websearch_to_tsquery(
+            acc_model.SEARCH_CONFIG, sa.bindparam("q", type_=sa.UnicodeText)
+        )
+        matches = matches.where(service.search_vector.op("@@")(tsquery))
+        counted = matches
+        if sort == "relevance":
+            order.insert(0, sa.func.ts_rank(service.search_vector, tsquery).desc())
+        else:
+            # No order, so PostgreSQL may stop after count_limit index matches.
+            counted = matches.limit(sa.bindparam("count_limit"))
+    total: Any = sa.select(sa.func.count()).select_from(counted.subquery()).scalar_subquery()
+
+    # The relevance order reads every match to rank it, so the total comes
+    # from the page's window for free. Otherwise the total is a scalar
+    # subquery, which PostgreSQL plans on its own: it planned a window
+    # total as if it stopped after the page, and then walked the whole
+    # newest-first index.
+    window = [sa.func.row_number().over(order_by=order).label("position")]
+    if sort == "relevance":
+        window.append(sa.func.count().over().label("total"))
+    page_ids = (
+        matches.add_columns(*window)
+        .order_by(*order)
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+        .subquery("page")
+    )
+
+    # Plain rows, not ORM objects: loading and tracking objects cost more
+    # than the query. Members and users are joined to the page's rows only.
+    page_total = page_ids.c.total if sort == "relevance" else total.label("total")
+    query = (
+        sa.select(page_total, *_service_columns(named))
+        .join(page_ids, page_ids.c.id == service.id)
+        .order_by(page_ids.c.position)
+    )
+    if named:
+        query = query.join(acc_model.Member, acc_model.Member.id == service.member_id).outerjoin(
+            model.User, model.User.id == acc_model.Member.user_id
+        )
+    return SimpleNamespace(page=query, count=sa.select(total))
 
 
 def _check_accorderie_exists(context: Context, id_or_name: str) -> None:
@@ -1281,20 +1351,25 @@ def _member_and_user(row: Any) -> tuple[Any, Any]:
     return member, user
 
 
-def _visible_services(viewer: Viewer) -> Any:
-    if viewer.sysadmin:
+def _visible_services(sysadmin: bool, own_services: bool, staff_services: bool) -> Any:
+    """Return the condition on the services that a caller may read, with
+    the bound parameters ``today``, ``member_ids`` (the caller's member
+    rows) and ``staff_accorderie_ids``."""
+    if sysadmin:
         return sa.true()
     service = acc_model.Service
     visible = [sa.and_(
         service.status == "published",
-        sa.or_(service.expires.is_(None), service.expires >= datetime.date.today()),
+        sa.or_(service.expires.is_(None), service.expires >= sa.bindparam("today", type_=sa.Date)),
     )]
     # Only the alternatives that can match, so the planner gets a simple
     # condition for anonymous visitors.
-    if viewer.member_ids():
-        visible.append(service.member_id.in_(viewer.member_ids()))
-    if viewer.staff_accorderie_ids():
-        visible.append(service.accorderie_id.in_(viewer.staff_accorderie_ids()))
+    if own_services:
+        visible.append(service.member_id.in_(sa.bindparam("member_ids", expanding=True)))
+    if staff_services:
+        visible.append(
+            service.accorderie_id.in_(sa.bindparam("staff_accorderie_ids", expanding=True))
+        )
     return sa.or_(*visible)
 
 

@@ -70,6 +70,10 @@ def get_object(context: Context, model_class: type[T], data_dict: Optional[DataD
         raise tk.ObjectNotFound(
             tk._("{field}: {value} was not found.").format(field=key, value=object_id)
         )
+    # The session keeps only weak references to the objects it loaded. This
+    # one keeps the object alive for the rest of the call, so the action's
+    # own lookup of it finds it in the session instead of reading it again.
+    context.setdefault("accorderie_loaded", []).append(obj)  # type: ignore[misc]
     return obj
 
 

@@ -252,7 +252,7 @@ _AUDIT_QUERIES: dict[str, str] = {
     """,
 }
 
-# These three invariants are checked by one query, so that the entries,
+# These three invariants are checked together, so that the entries,
 # transfers and exchanges are read once for the three instead of once each.
 _TRANSFER_INVARIANTS = (
     "transfer_not_two_entries_summing_to_zero",
@@ -260,68 +260,100 @@ _TRANSFER_INVARIANTS = (
     "exchange_does_not_match_its_transfer",
 )
 
-# One row per transfer or exchange that may break one of
-# _TRANSFER_INVARIANTS, with one flag per invariant:
-# - unbalanced: the transfer does not have exactly two entries summing to
-#   zero;
-# - foreign_suspect: the transfer's credited or debited account is in
-#   another accorderie, or the transfer is not one credit and one debit,
-#   so its entries are checked one by one afterwards. Joining every entry
-#   to its account here cost more than the rest of the query;
-# - mismatched: a settled exchange has no transfer, or its transfer does
-#   not credit the provider's account and debit the receiver's by the
-#   exchange's minutes. An exchange in another state has a transfer. A
-#   reversal is an exchange with the parties swapped, so the same rule
-#   covers it. A unique constraint on transfer.exchange_id already forbids
-#   a second transfer.
-# NOTE: at 1,000,000 entries the full audit still took 1.9 to 3.1 s on the
-# shared 2-core bench machine, with about as much backend CPU time as one
-# query per invariant, so its 2 s target is not met reliably. Joining 490,000 exchanges to
-# their transfers by text ids and aggregating the entries are most of it
-# (bench/accorderie_bench.py, docs/benchmarks.md).
-_TRANSFER_AUDIT_QUERY = """
-    SELECT transfer_id, exchange_id, unbalanced, foreign_suspect, mismatched
-    FROM (
-        SELECT t.id AS transfer_id, x.id AS exchange_id,
-               t.id IS NOT NULL AND (m.entries IS DISTINCT FROM 2 OR m.total <> 0)
-                   AS unbalanced,
-               m.entries IS NOT NULL AND (
+# The entries grouped by transfer: their number and sum, the number of
+# credits and debits, and the account and minutes of the credit and debit.
+_ENTRIES_BY_TRANSFER = """(
+        SELECT transfer_id,
+               count(*) AS entries,
+               sum(minutes) AS total,
+               count(*) FILTER (WHERE minutes > 0) AS credits,
+               count(*) FILTER (WHERE minutes < 0) AS debits,
+               min(account_id) FILTER (WHERE minutes > 0) AS credited,
+               sum(minutes) FILTER (WHERE minutes > 0) AS credit,
+               min(account_id) FILTER (WHERE minutes < 0) AS debited,
+               sum(minutes) FILTER (WHERE minutes < 0) AS debit
+        FROM accorderie_entry
+        GROUP BY transfer_id
+    )"""
+
+# One row that sums up every transfer for _TRANSFER_INVARIANTS:
+# - unbalanced: ids of the transfers that do not have exactly two entries
+#   summing to zero;
+# - foreign_suspects: ids of the transfers whose credited or debited
+#   account is in another accorderie, or that are not one credit and one
+#   debit, so their entries are checked one by one afterwards. Joining
+#   every entry to its account here cost more than the rest of the query;
+# - exchange_transfers and exchange_fingerprint: the number of transfers
+#   of an exchange, and the sum of a 64-bit hash of what each one moves
+#   (exchange id, credited and debited member, minutes, entry counts).
+#   _EXCHANGE_SUMMARY_QUERY computes the same sum from the settled
+#   exchanges as they should be posted. The two sums are equal when every
+#   settled exchange has a transfer that credits the provider and debits
+#   the receiver by its minutes, and no other exchange has one.
+# Comparing sums replaces joining about 490,000 exchanges to their
+# transfers by their text ids, which took most of the audit's time at
+# 1,000,000 entries. A reversal is an exchange with the parties swapped,
+# so the same rule covers it. A unique constraint on transfer.exchange_id
+# already forbids a second transfer.
+# NOTE: a wrong transfer goes unnoticed only if the two sums of 64-bit
+# hashes still come out equal, which is an estimated one chance in 2**64
+# for a given error, not an impossibility.
+_TRANSFER_SUMMARY_QUERY = """
+    SELECT count(*) FILTER (WHERE t.exchange_id IS NOT NULL) AS exchange_transfers,
+           coalesce(sum(hashtextextended(format(
+               '%s|%s|%s|%s|%s|%s|%s', t.exchange_id, c.member_id, d.member_id,
+               m.credit, m.debit, m.entries, m.credits
+           ), 0)) FILTER (WHERE t.exchange_id IS NOT NULL), 0) AS exchange_fingerprint,
+           coalesce(array_agg(t.id) FILTER (
+               WHERE m.entries IS DISTINCT FROM 2 OR m.total <> 0
+           ), ARRAY[]::bigint[]) AS unbalanced,
+           coalesce(array_agg(t.id) FILTER (
+               WHERE m.entries IS NOT NULL AND (
                    m.entries <> 2 OR m.credits <> 1 OR m.debits <> 1
                    OR c.accorderie_id <> t.accorderie_id
                    OR d.accorderie_id <> t.accorderie_id
-               ) AS foreign_suspect,
-               x.id IS NOT NULL AND CASE WHEN x.state = 'settled' THEN
-                   t.id IS NULL
-                   OR m.entries IS DISTINCT FROM 2
-                   OR m.credits <> 1
-                   OR m.credited IS DISTINCT FROM p.id
-                   OR m.credit IS DISTINCT FROM x.minutes
-                   OR m.debited IS DISTINCT FROM r.id
-                   OR m.debit IS DISTINCT FROM -x.minutes
-               ELSE t.id IS NOT NULL
-               END AS mismatched
-        FROM (
-            SELECT transfer_id,
-                   count(*) AS entries,
-                   sum(minutes) AS total,
-                   count(*) FILTER (WHERE minutes > 0) AS credits,
-                   count(*) FILTER (WHERE minutes < 0) AS debits,
-                   min(account_id) FILTER (WHERE minutes > 0) AS credited,
-                   sum(minutes) FILTER (WHERE minutes > 0) AS credit,
-                   min(account_id) FILTER (WHERE minutes < 0) AS debited,
-                   sum(minutes) FILTER (WHERE minutes < 0) AS debit
-            FROM accorderie_entry
-            GROUP BY transfer_id
-        ) m
-        RIGHT JOIN accorderie_transfer t ON t.id = m.transfer_id
-        LEFT JOIN accorderie_account c ON c.id = m.credited
-        LEFT JOIN accorderie_account d ON d.id = m.debited
-        FULL JOIN accorderie_exchange x ON x.id = t.exchange_id
-        LEFT JOIN accorderie_account p ON p.member_id = x.provider_id
-        LEFT JOIN accorderie_account r ON r.member_id = x.receiver_id
-    ) checked
-    WHERE unbalanced OR foreign_suspect OR mismatched
+               )
+           ), ARRAY[]::bigint[]) AS foreign_suspects
+    FROM {entries_by_transfer} m
+    RIGHT JOIN accorderie_transfer t ON t.id = m.transfer_id
+    LEFT JOIN accorderie_account c ON c.id = m.credited
+    LEFT JOIN accorderie_account d ON d.id = m.debited
+""".format(entries_by_transfer=_ENTRIES_BY_TRANSFER)
+
+# The same count and hash sum as _TRANSFER_SUMMARY_QUERY, from the settled
+# exchanges: one credit to the provider and one debit to the receiver.
+_EXCHANGE_SUMMARY_QUERY = """
+    SELECT count(*) AS exchange_transfers,
+           coalesce(sum(hashtextextended(format(
+               '%s|%s|%s|%s|%s|%s|%s', id, provider_id, receiver_id,
+               minutes, -minutes, 2, 1
+           ), 0)), 0) AS exchange_fingerprint
+    FROM accorderie_exchange
+    WHERE state = 'settled'
 """
+
+# Names the exchanges that do not match their transfer, and runs only when
+# the sums differ. A settled exchange must have a transfer that credits
+# the provider's account and debits the receiver's by the exchange's
+# minutes. An exchange in another state must have no transfer.
+_MISMATCHED_EXCHANGES_QUERY = """
+    SELECT x.id
+    FROM {entries_by_transfer} m
+    RIGHT JOIN accorderie_transfer t ON t.id = m.transfer_id
+    RIGHT JOIN accorderie_exchange x ON x.id = t.exchange_id
+    LEFT JOIN accorderie_account p ON p.member_id = x.provider_id
+    LEFT JOIN accorderie_account r ON r.member_id = x.receiver_id
+    WHERE CASE WHEN x.state = 'settled' THEN
+              t.id IS NULL
+              OR m.entries IS DISTINCT FROM 2
+              OR m.credits <> 1
+              OR m.credited IS DISTINCT FROM p.id
+              OR m.credit IS DISTINCT FROM x.minutes
+              OR m.debited IS DISTINCT FROM r.id
+              OR m.debit IS DISTINCT FROM -x.minutes
+          ELSE t.id IS NOT NULL
+          END
+""".format(entries_by_transfer=_ENTRIES_BY_TRANSFER)
 
 _FOREIGN_ENTRIES_QUERY = """
     SELECT en.id FROM accorderie_entry en
@@ -381,24 +413,22 @@ def audit(
 
 
 def _audit_transfers(session: Session) -> dict[str, list[Any]]:
-    """Check _TRANSFER_INVARIANTS in one pass; return the ids that break
-    each one."""
-    unbalanced, suspects, mismatched = [], [], []
-    for row in session.execute(sa.text(_TRANSFER_AUDIT_QUERY)):
-        if row.unbalanced:
-            unbalanced.append(row.transfer_id)
-        if row.foreign_suspect:
-            suspects.append(row.transfer_id)
-        if row.mismatched:
-            mismatched.append(row.exchange_id)
+    """Check _TRANSFER_INVARIANTS; return the ids that break each one."""
+    transfers = session.execute(sa.text(_TRANSFER_SUMMARY_QUERY)).one()
+    exchanges = session.execute(sa.text(_EXCHANGE_SUMMARY_QUERY)).one()
 
     entries: list[Any] = []
-    if suspects:
+    if transfers.foreign_suspects:
         entries = list(session.execute(
-            sa.text(_FOREIGN_ENTRIES_QUERY), {"transfer_ids": suspects}
+            sa.text(_FOREIGN_ENTRIES_QUERY), {"transfer_ids": transfers.foreign_suspects}
         ).scalars())
+    mismatched: list[Any] = []
+    if (transfers.exchange_transfers, transfers.exchange_fingerprint) != (
+        exchanges.exchange_transfers, exchanges.exchange_fingerprint
+    ):
+        mismatched = list(session.execute(sa.text(_MISMATCHED_EXCHANGES_QUERY)).scalars())
     return {
-        "transfer_not_two_entries_summing_to_zero": unbalanced,
+        "transfer_not_two_entries_summing_to_zero": list(transfers.unbalanced),
         "entry_in_another_accorderie": entries,
         "exchange_does_not_match_its_transfer": mismatched,
     }
