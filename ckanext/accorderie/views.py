@@ -30,6 +30,12 @@ accorderie = Blueprint("accorderie", __name__, url_prefix="/accorderie")
 
 PAGE_SIZE = 20
 RENEW_DAYS = 90
+# Fields of the staff's registration form. Errors on other keys, from
+# CKAN's user_create, are listed above the form.
+REGISTER_FIELDS = (
+    "display_name", "orientation_date", "language", "neighbourhood", "skills", "availability",
+    "email", "email_visibility", "phone", "phone_visibility", "address", "address_visibility",
+)
 # Entries read to draw the balance chart: the latest ones.
 CHART_ENTRIES = 100
 
@@ -605,6 +611,35 @@ def staff_members(name: str) -> Any:
         url=lambda q=None, page=1: tk.h.url_for("accorderie.staff_members", name=name, page=page, **query),
     )
     return _render("accorderie/staff_members.html", acc, found=found, pager=pager, state=state, q=text)
+
+
+@accorderie.route("/<name>/staff/members/register", methods=["GET", "POST"])
+def staff_register(name: str) -> Any:
+    """Register a person who never uses the portal as an active member."""
+    acc = _accorderie(name)
+    _require_staff(acc)
+    data: dict[str, Any] = {
+        "orientation_date": datetime.date.today().strftime("%d/%m/%Y"),
+        "language": tk.config.get("ckan.locale_default"),
+    }
+    errors: dict[str, list[str]] = {}
+    if tk.request.method == "POST":
+        data = _form_data()
+        try:
+            member = _call("accorderie_member_register", {
+                **{key: value for key, value in data.items() if value}, "accorderie_id": acc["id"],
+            })
+        except tk.ValidationError as error:
+            errors = _errors_of(error)
+        else:
+            tk.h.flash_success(tk._("{name} is registered as member number {number}.").format(
+                name=member["display_name"], number=member["number"]
+            ))
+            return tk.redirect_to("accorderie.staff_member", name=name, member_id=member["id"])
+    return _render(
+        "accorderie/staff_register.html", acc, data=data, errors=errors,
+        other_errors={key: value for key, value in errors.items() if key not in REGISTER_FIELDS},
+    )
 
 
 @accorderie.route("/<name>/staff/members/<member_id>", methods=["GET", "POST"])
