@@ -674,7 +674,8 @@ def accorderie_member_patch(context: Context, data_dict: DataDict) -> ActionResu
 
 @tk.side_effect_free
 def accorderie_member_statement(context: Context, data_dict: DataDict) -> ActionResult.Any:
-    """Return a member's balance and ledger entries, newest first.
+    """Return a member's balance and ledger entries, newest first by
+    exchange date, then by settlement time.
 
     Only the member and staff of the accorderie may call it.
 
@@ -686,7 +687,9 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
     :type offset: int
     :returns: ``{"member_id", "balance", "count", "entries"}``; each entry
         has ``id``, ``minutes`` (positive when the member's account is
-        credited, that is when the member gave time), ``kind``
+        credited, that is when the member gave time), ``balance`` (the
+        balance after this entry and the older ones, in the order of the
+        statement), ``kind``
         (``exchange`` or ``opening_credit``), ``created``, ``exchange_id``,
         ``exchange_date``, ``recorded_on_behalf`` (the exchange was recorded
         by staff), ``reverses_id`` (the exchange this one corrects, if any),
@@ -710,6 +713,7 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
             {
                 "id": row.id,
                 "minutes": row.minutes,
+                "balance": int(row.balance),
                 "kind": row.kind,
                 "created": row.created.isoformat(),
                 "exchange_id": row.exchange_id,
@@ -729,46 +733,69 @@ def _statement_query() -> Any:
     """Build, once per process, the query of a statement page.
 
     Its parameters are ``account_id``, ``member_id``, ``limit`` and
-    ``offset``. Built from tables rather than aliased ORM classes, because
-    adapting aliased columns cost more per call than running the query.
+    ``offset``. Rows come newest first by exchange date (the day of the
+    transfer for an opening credit), then by settlement time. Each row's
+    ``balance`` is the sum of its entry and every entry before it in that
+    order, so the newest row shows the account's balance. Built from tables
+    rather than aliased ORM classes, because adapting aliased columns cost
+    more per call than running the query.
     """
-    # Cut the page from the entries first, so the joins run on its rows only.
     entry = acc_model.Entry.__table__
     transfer = acc_model.Transfer.__table__
     exchange = acc_model.Exchange.__table__.alias("exchange")
     counterparty = acc_model.Member.__table__.alias("counterparty")
     user = model.User.__table__.alias("counterparty_user")
-    page = (
-        sa.select(entry.c.id, entry.c.minutes, entry.c.transfer_id)
+
+    # The running balance needs every entry of the account. The page is cut
+    # from them before the joins to the counterparty.
+    day = sa.func.coalesce(exchange.c.exchange_date, sa.cast(transfer.c.created, sa.Date))
+    ordered = (
+        sa.select(
+            entry.c.id, entry.c.minutes, transfer.c.kind, transfer.c.created,
+            exchange.c.id.label("exchange_id"), exchange.c.exchange_date,
+            exchange.c.recorded_on_behalf, exchange.c.reverses_id,
+            exchange.c.provider_id, exchange.c.receiver_id,
+            day.label("day"),
+            sa.func.sum(entry.c.minutes).over(
+                order_by=(day, transfer.c.created, entry.c.id)
+            ).label("balance"),
+        )
+        .select_from(entry)
+        .join(transfer, transfer.c.id == entry.c.transfer_id)
+        .outerjoin(exchange, exchange.c.id == transfer.c.exchange_id)
         .where(entry.c.account_id == sa.bindparam("account_id"))
-        .order_by(entry.c.id.desc())
+        .subquery("ordered")
+    )
+    newest_first = (ordered.c.day.desc(), ordered.c.created.desc(), ordered.c.id.desc())
+    page = (
+        sa.select(ordered)
+        .order_by(*newest_first)
         .limit(sa.bindparam("limit"))
         .offset(sa.bindparam("offset"))
         .subquery("page")
     )
     counterparty_id = sa.case(
-        (exchange.c.provider_id == sa.bindparam("member_id"), exchange.c.receiver_id),
-        else_=exchange.c.provider_id,
+        (page.c.provider_id == sa.bindparam("member_id"), page.c.receiver_id),
+        else_=page.c.provider_id,
     )
     return (
         sa.select(
             page.c.id,
             page.c.minutes,
-            transfer.c.kind,
-            transfer.c.created,
-            exchange.c.id.label("exchange_id"),
-            exchange.c.exchange_date,
-            exchange.c.recorded_on_behalf,
-            exchange.c.reverses_id,
+            page.c.balance,
+            page.c.kind,
+            page.c.created,
+            page.c.exchange_id,
+            page.c.exchange_date,
+            page.c.recorded_on_behalf,
+            page.c.reverses_id,
             counterparty.c.id.label("counterparty_id"),
             sa.func.coalesce(user.c.fullname, user.c.name).label("counterparty_name"),
         )
         .select_from(page)
-        .join(transfer, transfer.c.id == page.c.transfer_id)
-        .outerjoin(exchange, exchange.c.id == transfer.c.exchange_id)
         .outerjoin(counterparty, counterparty.c.id == counterparty_id)
         .outerjoin(user, user.c.id == counterparty.c.user_id)
-        .order_by(page.c.id.desc())
+        .order_by(page.c.day.desc(), page.c.created.desc(), page.c.id.desc())
     )
 
 
