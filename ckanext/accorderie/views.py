@@ -55,11 +55,20 @@ def _context() -> Context:
     if tk.current_user.is_authenticated:
         # The logged-in user object spares every action a query for it.
         context["auth_user_obj"] = tk.current_user._get_current_object()  # type: ignore[union-attr]
+    if tk.request.method == "GET" and "accorderie_viewer" in tk.g:
+        # A page that only reads shares the caller's member rows among its
+        # action calls. A form that writes reads them again for each call,
+        # because a write may change them.
+        context["accorderie_viewer"] = tk.g.accorderie_viewer  # type: ignore[typeddict-unknown-key]
     return context
 
 
 def _call(action: str, data_dict: dict[str, Any]) -> Any:
-    return tk.get_action(action)(_context(), data_dict)
+    context = _context()
+    result = tk.get_action(action)(context, data_dict)
+    if "accorderie_viewer" in context:
+        tk.g.accorderie_viewer = context["accorderie_viewer"]  # type: ignore[typeddict-item]
+    return result
 
 
 def _page_number() -> int:
@@ -491,19 +500,22 @@ def exchange_reverse(exchange_id: str) -> Any:
     )
 
 
-def _statement_page(statement_of: str, endpoint: str, **url_args: Any) -> dict[str, Any]:
-    """Return a page of the statement of member ``statement_of`` and its
-    pager, whose links go to ``endpoint``."""
-    number = _page_number()
-    statement = _call("accorderie_member_statement", {
-        "id": statement_of, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE,
-    })
-    pager = Page(
-        collection=statement["entries"], page=number, item_count=statement["count"],
+def _statement_pager(statement: dict[str, Any], endpoint: str, **url_args: Any) -> Page:
+    """Return the pager of a statement page, whose links go to ``endpoint``."""
+    return Page(
+        collection=statement["entries"], page=_page_number(), item_count=statement["count"],
         items_per_page=PAGE_SIZE, presliced_list=True,
         url=lambda q=None, page=1: tk.h.url_for(endpoint, page=page, **url_args),
     )
-    return {"statement": statement, "pager": pager}
+
+
+def _statement_page(statement_of: str, endpoint: str, **url_args: Any) -> dict[str, Any]:
+    """Return a page of the statement of member ``statement_of`` and its
+    pager, whose links go to ``endpoint``."""
+    statement = _call("accorderie_member_statement", {
+        "id": statement_of, "limit": PAGE_SIZE, "offset": (_page_number() - 1) * PAGE_SIZE,
+    })
+    return {"statement": statement, "pager": _statement_pager(statement, endpoint, **url_args)}
 
 
 @accorderie.route("/<name>/account")
@@ -518,7 +530,11 @@ def account(name: str) -> Any:
     pending = _call("accorderie_exchange_list", {
         "accorderie_id": acc["id"], "member_id": me["id"], "state": "pending", "limit": 100,
     })["results"]
-    points = _call("accorderie_member_balance_history", {"id": me["id"], "limit": CHART_ENTRIES})
+    # The balance, the statement page and the chart, in one SQL statement.
+    statement = _call("accorderie_member_account_show", {
+        "id": me["id"], "limit": PAGE_SIZE, "offset": (_page_number() - 1) * PAGE_SIZE,
+        "chart_limit": CHART_ENTRIES,
+    })
     own_services = _call("accorderie_service_list", {
         "accorderie_id": acc["id"], "member_id": me["id"], "limit": 100,
     })["results"]
@@ -526,8 +542,8 @@ def account(name: str) -> Any:
         "accorderie/account.html", acc,
         to_confirm=[e for e in pending if e["recorded_by_id"] != me["id"]],
         waiting=[e for e in pending if e["recorded_by_id"] == me["id"]],
-        points=points, own_services=own_services, categories=_categories(),
-        **_statement_page(me["id"], "accorderie.account", name=name),
+        points=statement["points"], own_services=own_services, categories=_categories(),
+        statement=statement, pager=_statement_pager(statement, "accorderie.account", name=name),
     )
 
 

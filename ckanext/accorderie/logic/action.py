@@ -709,22 +709,7 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
         "member_id": data["id"],
         "balance": account.balance,
         "count": account.entries,
-        "entries": [
-            {
-                "id": row.id,
-                "minutes": row.minutes,
-                "balance": int(row.balance),
-                "kind": row.kind,
-                "created": row.created.isoformat(),
-                "exchange_id": row.exchange_id,
-                "exchange_date": row.exchange_date.isoformat() if row.exchange_date else None,
-                "recorded_on_behalf": bool(row.recorded_on_behalf),
-                "reverses_id": row.reverses_id,
-                "counterparty_id": row.counterparty_id,
-                "counterparty_name": row.counterparty_name,
-            }
-            for row in rows
-        ],
+        "entries": [dz.statement_entry_dictize(row) for row in rows],
     }
 
 

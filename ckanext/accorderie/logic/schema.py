@@ -46,6 +46,7 @@ __all__ = [
     "member_note_list_schema",
     "member_note_delete_schema",
     "member_balance_history_schema",
+    "member_account_show_schema",
 ]
 
 
@@ -569,3 +570,20 @@ def member_balance_history_schema(
             limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
         ],
     }
+
+
+@validator_args
+def member_account_show_schema(
+    default: ValidatorFactory,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+) -> Schema:
+    """Return the statement's schema with ``chart_limit``, the number of
+    latest entries drawn on the balance chart."""
+    schema = member_statement_schema()
+    schema["chart_limit"] = [
+        default(100),
+        natural_number_validator,
+        limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
+    ]
+    return schema
