@@ -527,22 +527,18 @@ def account(name: str) -> Any:
     if me is None or me["state"] != "active":
         return _render("accorderie/account_pending.html", acc)
 
-    pending = _call("accorderie_exchange_list", {
-        "accorderie_id": acc["id"], "member_id": me["id"], "state": "pending", "limit": 100,
-    })["results"]
-    # The balance, the statement page and the chart, in one SQL statement.
+    # The balance, the statement page, the chart, the pending exchanges and
+    # the published services, in one action.
     statement = _call("accorderie_member_account_show", {
         "id": me["id"], "limit": PAGE_SIZE, "offset": (_page_number() - 1) * PAGE_SIZE,
         "chart_limit": CHART_ENTRIES,
     })
-    own_services = _call("accorderie_service_list", {
-        "accorderie_id": acc["id"], "member_id": me["id"], "limit": 100,
-    })["results"]
+    pending = statement["pending"]
     return _render(
         "accorderie/account.html", acc,
         to_confirm=[e for e in pending if e["recorded_by_id"] != me["id"]],
         waiting=[e for e in pending if e["recorded_by_id"] == me["id"]],
-        points=statement["points"], own_services=own_services, categories=_categories(),
+        points=statement["points"], own_services=statement["services"], categories=_categories(),
         statement=statement, pager=_statement_pager(statement, "accorderie.account", name=name),
     )
 

@@ -128,3 +128,35 @@ def test_account_bad_limit_named(trio):
         _show(trio[2], limit="many", chart_limit=-1)
 
     assert set(error.value.error_dict) == {"limit", "chart_limit"}
+
+
+def test_account_lists_pending(acc, trio):
+    accorderie, provider, receiver = trio
+    other = acc.member(accorderie)
+    mine = acc.exchange(provider, receiver, duration="15 min", settle=False)
+    acc.exchange(provider, other, duration="15 min", settle=False)
+
+    shown = _show(receiver)
+
+    assert [e["id"] for e in shown["pending"]] == [mine["id"]]
+    assert shown["pending"][0]["provider_name"] == provider["display_name"]
+
+
+def test_account_lists_published_services(acc, trio):
+    accorderie, provider, receiver = trio
+
+    def publish(member, status):
+        return call_action(
+            "accorderie_service_create", context=as_user(member["user"]), member_id=member["id"],
+            type="offer", title=f"Service {status}", category_id="gardening", status=status,
+            not_my_profession=True,
+        )
+
+    published = publish(receiver, "published")
+    publish(receiver, "draft")
+    publish(provider, "published")
+
+    services = _show(receiver)["services"]
+
+    assert [s["id"] for s in services] == [published["id"]]
+    assert services[0]["status"] == "published"

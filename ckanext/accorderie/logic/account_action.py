@@ -1,8 +1,10 @@
-"""The figures of a member's account page, read in one SQL statement.
+"""The action that reads the contents of a member's account page.
 
-The account page shows the balance, a page of the statement and a chart of
-the balance over the latest entries. Separate actions for each would check
-access and read the account's entries three times.
+The account page shows the balance, a page of the statement, a chart of the
+balance over the latest entries, the exchanges waiting for a confirmation
+and the member's published services. Separate actions for each would check
+access and build the caller's memberships five times, and read the
+account's entries three times.
 """
 from __future__ import annotations
 
@@ -10,14 +12,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import ActionResult, Context, DataDict
 
+from .. import model as acc_model
 from . import dictization as dz
 from . import schema as acc_schema
-from .access import session_of
+from .access import get_viewer, session_of
 
 __all__ = ["accorderie_member_account_show"]
+
+# Maximum number of pending exchanges, and of published services, listed.
+LISTED_MAX = 100
 
 # Every entry of the account, numbered twice: ``position`` in the
 # statement's order (newest exchange date first, then newest settlement),
@@ -86,10 +93,14 @@ def accorderie_member_account_show(context: Context, data_dict: DataDict) -> Act
     :param chart_limit: number of latest entries on the chart (optional,
         default: 100, at most ``ckanext.accorderie.list_limit_max``)
     :type chart_limit: int
-    :returns: ``{"member_id", "balance", "count", "entries", "points"}``:
-        ``entries`` as in ``accorderie_member_statement``, newest first by
-        exchange date, and ``points`` as in
-        ``accorderie_member_balance_history``, oldest first
+    :returns: ``{"member_id", "balance", "count", "entries", "points",
+        "pending", "services"}``: ``entries`` as in
+        ``accorderie_member_statement``, newest first by exchange date;
+        ``points`` as in ``accorderie_member_balance_history``, oldest
+        first; ``pending``, the member's pending exchanges, newest first,
+        and ``services``, the member's published services, newest first,
+        at most 100 of each, as ``accorderie_exchange_list`` and
+        ``accorderie_service_list`` return them
     :rtype: dict
     """
     data = _validate(data_dict, acc_schema.member_account_show_schema(), context)
@@ -113,6 +124,8 @@ def accorderie_member_account_show(context: Context, data_dict: DataDict) -> Act
         (row for row in rows if row.id is not None and row.recency <= data["chart_limit"]),
         key=lambda row: row.id,
     )
+    session = session_of(context)
+    member = session.get(acc_model.Member, data["id"])
     return {
         "member_id": data["id"],
         "balance": rows[0].account_balance,
@@ -122,4 +135,46 @@ def accorderie_member_account_show(context: Context, data_dict: DataDict) -> Act
             {"date": row.created.date().isoformat(), "balance": int(row.ledger_balance)}
             for row in chart
         ],
+        "pending": _pending_exchanges(session, member),
+        "services": _published_services(context, member),
     }
+
+
+def _pending_exchanges(session: Any, member: acc_model.Member) -> list[dict[str, Any]]:
+    """Return the member's pending exchanges, newest first, with the
+    display names of both parties."""
+    exchange = acc_model.Exchange
+    exchanges = session.execute(
+        sa.select(exchange)
+        .where(
+            exchange.state == "pending",
+            sa.or_(exchange.provider_id == member.id, exchange.receiver_id == member.id),
+        )
+        .order_by(exchange.created.desc())
+        .limit(LISTED_MAX)
+    ).scalars().all()
+    party_ids = {e.provider_id for e in exchanges} | {e.receiver_id for e in exchanges}
+    names = dict(session.execute(
+        sa.select(acc_model.Member.id, sa.func.coalesce(model.User.fullname, model.User.name))
+        .outerjoin(model.User, model.User.id == acc_model.Member.user_id)
+        .where(acc_model.Member.id.in_(party_ids))
+    ).all()) if party_ids else {}
+    return [dz.exchange_dictize(e, names) for e in exchanges]
+
+
+def _published_services(context: Context, member: acc_model.Member) -> list[dict[str, Any]]:
+    """Return the member's published services, newest first, cut to what
+    the caller may read: everything for the member, the staff's view for
+    staff and sysadmins."""
+    viewer = get_viewer(context)
+    own = viewer.membership(member.accorderie_id)
+    level = "self" if own is not None and own.id == member.id else "staff"
+    user = model.User.get(member.user_id) if member.user_id else None
+    service = acc_model.Service
+    services = session_of(context).execute(
+        sa.select(service)
+        .where(service.member_id == member.id, service.status == "published")
+        .order_by(service.created.desc(), service.id.desc())
+        .limit(LISTED_MAX)
+    ).scalars().all()
+    return [dz.service_dictize(s, member, user, level) for s in services]
