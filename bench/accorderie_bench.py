@@ -13,7 +13,8 @@ PostgreSQL's COPY, then times API calls through CKAN's full request stack
   member, with an API token;
 - the pages of the service list with a filter, of a service and of the
   member's account, beside CKAN's ``/dataset`` page (anonymous, and with
-  the member's token for the account);
+  the member's token for the account), requested in turns, one of each per
+  round, so that the load of a shared machine weighs on them alike;
 
 first with the small number of services, then with the full one, and
 prints the median, the 95th percentile and the ratio to ``status_show``.
@@ -283,6 +284,21 @@ def time_calls(call: Callable[[], Any], repeat: int) -> list[float]:
     return times
 
 
+def time_interleaved(calls: dict[str, Callable[[], Any]], repeat: int) -> dict[str, list[float]]:
+    """Time several calls in turns, one of each per round, so that a change
+    of the machine's load during the run weighs on all of them alike."""
+    for call in calls.values():
+        for _ in range(min(10, repeat)):
+            call()
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeat):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            call()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def summary(times: list[float]) -> tuple[float, float]:
     return statistics.median(times), statistics.quantiles(times, n=20)[-1]
 
@@ -339,7 +355,9 @@ def measure(
             get("accorderie_member_statement", headers=auth, id=member_id), "status_show (token)"),
         "member_balance": (
             get("accorderie_member_balance", headers=auth, id=member_id), "status_show (token)"),
-        # The busiest pages, beside CKAN's own /dataset page.
+    }
+    # The busiest pages, beside CKAN's own /dataset page, timed in turns.
+    pages = {
         "page /dataset": (page(lambda: "/dataset"), "page /dataset"),
         "page /dataset (token)": (page(lambda: "/dataset", auth), "page /dataset (token)"),
         "page services (filter)": (page(lambda: (
@@ -350,10 +368,14 @@ def measure(
         "page my account": (
             page(lambda: f"/accorderie/{ACCORDERIE}/account", auth), "page /dataset (token)"),
     }
-    return {
+    results = {
         name: (*summary(time_calls(call, repeat)), reference)
         for name, (call, reference) in cases.items()
     }
+    page_times = time_interleaved({name: call for name, (call, _) in pages.items()}, repeat)
+    for name, (_, reference) in pages.items():
+        results[name] = (*summary(page_times[name]), reference)
+    return results
 
 
 def print_table(label: str, results: dict[str, tuple[float, float, str]]) -> None:

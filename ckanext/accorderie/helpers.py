@@ -1,9 +1,12 @@
 """Template helpers of the accorderie plugin."""
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from typing import Any, Optional
+
+from flask_babel import get_locale
 
 import ckan.plugins.toolkit as tk
 from ckan.lib import formatters
@@ -23,6 +26,7 @@ __all__ = [
     "accorderie_service_datasets",
     "accorderie_meeting_places",
     "accorderie_format_distance",
+    "accorderie_format_date",
 ]
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,14 @@ def _visitor_context() -> dict[str, Any]:
 def accorderie_format_minutes(minutes: int) -> str:
     """Format a signed number of minutes for people: ``1 h 30``, ``-2 h``,
     ``45 min``."""
+    return _format_minutes(minutes, str(get_locale()))
+
+
+# A statement page formats the same few values many times, so results are
+# kept per value and locale. The locale is Babel's current one, which
+# mail.py forces to the recipient's language.
+@functools.lru_cache(maxsize=4096)
+def _format_minutes(minutes: int, locale: str) -> str:
     sign = "-" if minutes < 0 else ""
     hours, rest = divmod(abs(minutes), 60)
     if hours and rest:
@@ -46,6 +58,19 @@ def accorderie_format_minutes(minutes: int) -> str:
     if hours:
         return tk._("{sign}{hours} h").format(sign=sign, hours=hours)
     return tk._("{sign}{minutes} min").format(sign=sign, minutes=rest)
+
+
+def accorderie_format_date(value: Any) -> str:
+    """Format a date or an ISO date string as CKAN's ``render_datetime``
+    does (``5 décembre 2026``), kept per value and locale."""
+    if value is None:
+        return ""
+    return _format_date(str(value), str(get_locale()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_date(value: str, locale: str) -> str:
+    return tk.h.render_datetime(value)
 
 
 # Categories change only when a sysadmin adds one, so each process keeps

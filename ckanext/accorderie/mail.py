@@ -3,12 +3,15 @@
 The pages call these functions after an action succeeded. A mail that
 cannot be sent is logged and never undoes the action. Each mail is written
 in the recipient's language (``language`` of their member row), or in the
-portal's default language when the member has none.
+portal's default language when the member has none: the text, the dates
+(Babel's long form, such as ``5 décembre 2026`` or ``December 5, 2026``)
+and the links, which carry CKAN's locale prefix (``/en/...``) for a
+language other than the default.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from flask_babel import force_locale
 
@@ -42,31 +45,48 @@ def _address(member: dict[str, Any]) -> Optional[tuple[str, str]]:
     return member.get("display_name") or "", email
 
 
-def _send(member: dict[str, Any], subject: Any, body: Any) -> None:
-    """Send a mail to a member; ``subject`` and ``body`` are callables that
-    return the text, so that they are translated in the mail's language."""
+# A part of a mail: a callable that takes the mail's locale code and
+# returns the text, called while that locale is forced so that it is
+# translated into it.
+MailText = Callable[[str], str]
+
+
+def _send(member: dict[str, Any], subject: MailText, body: MailText) -> None:
+    """Send a mail to a member, written in the member's language."""
     address = _address(member)
     if address is None:
         log.debug("Member %s has no e-mail address; no mail sent", member["id"])
         return
     language = member.get("language") or tk.config.get("ckan.locale_default")
     with force_locale(language):
-        subject_text, body_text = subject(), body()
+        subject_text, body_text = subject(language), body(language)
     try:
         mailer.mail_recipient(address[0], address[1], subject_text, body_text)
     except mailer.MailerException as error:
         log.warning("Sending the mail %r to member %s failed: %s", subject_text, member["id"], error)
 
 
-def _account_url(acc: dict[str, Any]) -> str:
-    return tk.h.url_for("accorderie.account", name=acc["name"], _external=True)
+def _account_url(acc: dict[str, Any], language: str) -> str:
+    """Return the link to the account page, in the pages of ``language``.
+    CKAN's url_for adds a prefix such as ``/fr/`` for every locale but the
+    one named ``default``, and the default language needs none."""
+    if language == tk.config.get("ckan.locale_default"):
+        language = "default"
+    return tk.h.url_for("accorderie.account", name=acc["name"], _external=True, locale=language)
+
+
+def _date(value: Any) -> str:
+    """Format a date in the long form of the locale forced by _send."""
+    return tk.h.render_datetime(value)
 
 
 def application_received(acc: dict[str, Any], member: dict[str, Any]) -> None:
     _send(
         member,
-        lambda: tk._("Your application to {accorderie} was received").format(accorderie=acc["title"]),
-        lambda: tk._(
+        lambda language: tk._("Your application to {accorderie} was received").format(
+            accorderie=acc["title"]
+        ),
+        lambda language: tk._(
             "Hello,\n\nYour application to {accorderie} was received, with the member "
             "number {number}. The staff will invite you to an orientation meeting; your "
             "membership starts after it.\n"
@@ -78,17 +98,17 @@ def application_decided(acc: dict[str, Any], member: dict[str, Any], reason: Opt
     """Tell an applicant that they were approved, or declined and why."""
     member = _trusted_member(member["id"])
     if reason is None:
-        subject = lambda: tk._("Welcome to {accorderie}").format(accorderie=acc["title"])  # noqa: E731
-        body = lambda: tk._(  # noqa: E731
+        subject = lambda language: tk._("Welcome to {accorderie}").format(accorderie=acc["title"])  # noqa: E731
+        body = lambda language: tk._(  # noqa: E731
             "Hello,\n\nYour membership of {accorderie} is approved: you received {credit} "
             "to start exchanging. Your account: {url}\n"
         ).format(
             accorderie=acc["title"], credit=accorderie_format_minutes(acc["opening_credit"]),
-            url=_account_url(acc),
+            url=_account_url(acc, language),
         )
     else:
-        subject = lambda: tk._("Your application to {accorderie}").format(accorderie=acc["title"])  # noqa: E731
-        body = lambda: tk._(  # noqa: E731
+        subject = lambda language: tk._("Your application to {accorderie}").format(accorderie=acc["title"])  # noqa: E731
+        body = lambda language: tk._(  # noqa: E731
             "Hello,\n\nYour application to {accorderie} was declined, for this reason:\n\n"
             "{reason}\n"
         ).format(accorderie=acc["title"], reason=reason)
@@ -107,14 +127,14 @@ def exchange_waiting(acc: dict[str, Any], exchange: dict[str, Any]) -> None:
         return
     _send(
         _trusted_member(other_id),
-        lambda: tk._("An exchange is waiting for your confirmation"),
-        lambda: tk._(
+        lambda language: tk._("An exchange is waiting for your confirmation"),
+        lambda language: tk._(
             "Hello,\n\n{provider} gave {duration} to {receiver} on {date}. Confirm or "
             "reject this exchange on your account: {url}\n"
         ).format(
             provider=exchange["provider_name"], receiver=exchange["receiver_name"],
             duration=accorderie_format_minutes(exchange["minutes"]),
-            date=exchange["exchange_date"], url=_account_url(acc),
+            date=_date(exchange["exchange_date"]), url=_account_url(acc, language),
         ),
     )
 
@@ -124,13 +144,13 @@ def exchange_settled(acc: dict[str, Any], exchange: dict[str, Any]) -> None:
     for member_id in (exchange["provider_id"], exchange["receiver_id"]):
         _send(
             _trusted_member(member_id),
-            lambda: tk._("An exchange was settled"),
-            lambda: tk._(
+            lambda language: tk._("An exchange was settled"),
+            lambda language: tk._(
                 "Hello,\n\nThe exchange of {duration} between {provider} and {receiver} "
                 "on {date} is settled. Your account: {url}\n"
             ).format(
                 provider=exchange["provider_name"], receiver=exchange["receiver_name"],
                 duration=accorderie_format_minutes(exchange["minutes"]),
-                date=exchange["exchange_date"], url=_account_url(acc),
+                date=_date(exchange["exchange_date"]), url=_account_url(acc, language),
             ),
         )

@@ -14,6 +14,7 @@ from . import model  # noqa: F401
 from . import bridge_views, views
 from .logic import (
     action, auth, bridge_action, bridge_auth, chart_action, chart_auth, note_action, note_auth,
+    account_action, account_auth, register_action, register_auth,
 )
 
 
@@ -23,11 +24,12 @@ def _exported(*modules: Any) -> dict[str, Any]:
 
 
 def _actions() -> dict[str, Any]:
-    return _exported(action, bridge_action, note_action, chart_action)
+    return _exported(action, bridge_action, note_action, chart_action, register_action,
+                     account_action)
 
 
 def _auth_functions() -> dict[str, Any]:
-    return _exported(auth, bridge_auth, note_auth, chart_auth)
+    return _exported(auth, bridge_auth, note_auth, chart_auth, register_auth, account_auth)
 
 
 def _blueprints() -> list[Any]:

@@ -30,6 +30,12 @@ accorderie = Blueprint("accorderie", __name__, url_prefix="/accorderie")
 
 PAGE_SIZE = 20
 RENEW_DAYS = 90
+# Fields of the staff's registration form. Errors on other keys, from
+# CKAN's user_create, are listed above the form.
+REGISTER_FIELDS = (
+    "display_name", "orientation_date", "language", "neighbourhood", "skills", "availability",
+    "email", "email_visibility", "phone", "phone_visibility", "address", "address_visibility",
+)
 # Entries read to draw the balance chart: the latest ones.
 CHART_ENTRIES = 100
 
@@ -49,11 +55,20 @@ def _context() -> Context:
     if tk.current_user.is_authenticated:
         # The logged-in user object spares every action a query for it.
         context["auth_user_obj"] = tk.current_user._get_current_object()  # type: ignore[union-attr]
+    if tk.request.method == "GET" and "accorderie_viewer" in tk.g:
+        # A page that only reads shares the caller's member rows among its
+        # action calls. A form that writes reads them again for each call,
+        # because a write may change them.
+        context["accorderie_viewer"] = tk.g.accorderie_viewer  # type: ignore[typeddict-unknown-key]
     return context
 
 
 def _call(action: str, data_dict: dict[str, Any]) -> Any:
-    return tk.get_action(action)(_context(), data_dict)
+    context = _context()
+    result = tk.get_action(action)(context, data_dict)
+    if "accorderie_viewer" in context:
+        tk.g.accorderie_viewer = context["accorderie_viewer"]  # type: ignore[typeddict-item]
+    return result
 
 
 def _page_number() -> int:
@@ -485,19 +500,22 @@ def exchange_reverse(exchange_id: str) -> Any:
     )
 
 
-def _statement_page(statement_of: str, endpoint: str, **url_args: Any) -> dict[str, Any]:
-    """Return a page of the statement of member ``statement_of`` and its
-    pager, whose links go to ``endpoint``."""
-    number = _page_number()
-    statement = _call("accorderie_member_statement", {
-        "id": statement_of, "limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE,
-    })
-    pager = Page(
-        collection=statement["entries"], page=number, item_count=statement["count"],
+def _statement_pager(statement: dict[str, Any], endpoint: str, **url_args: Any) -> Page:
+    """Return the pager of a statement page, whose links go to ``endpoint``."""
+    return Page(
+        collection=statement["entries"], page=_page_number(), item_count=statement["count"],
         items_per_page=PAGE_SIZE, presliced_list=True,
         url=lambda q=None, page=1: tk.h.url_for(endpoint, page=page, **url_args),
     )
-    return {"statement": statement, "pager": pager}
+
+
+def _statement_page(statement_of: str, endpoint: str, **url_args: Any) -> dict[str, Any]:
+    """Return a page of the statement of member ``statement_of`` and its
+    pager, whose links go to ``endpoint``."""
+    statement = _call("accorderie_member_statement", {
+        "id": statement_of, "limit": PAGE_SIZE, "offset": (_page_number() - 1) * PAGE_SIZE,
+    })
+    return {"statement": statement, "pager": _statement_pager(statement, endpoint, **url_args)}
 
 
 @accorderie.route("/<name>/account")
@@ -509,19 +527,19 @@ def account(name: str) -> Any:
     if me is None or me["state"] != "active":
         return _render("accorderie/account_pending.html", acc)
 
-    pending = _call("accorderie_exchange_list", {
-        "accorderie_id": acc["id"], "member_id": me["id"], "state": "pending", "limit": 100,
-    })["results"]
-    points = _call("accorderie_member_balance_history", {"id": me["id"], "limit": CHART_ENTRIES})
-    own_services = _call("accorderie_service_list", {
-        "accorderie_id": acc["id"], "member_id": me["id"], "limit": 100,
-    })["results"]
+    # The balance, the statement page, the chart, the pending exchanges and
+    # the published services, in one action.
+    statement = _call("accorderie_member_account_show", {
+        "id": me["id"], "limit": PAGE_SIZE, "offset": (_page_number() - 1) * PAGE_SIZE,
+        "chart_limit": CHART_ENTRIES,
+    })
+    pending = statement["pending"]
     return _render(
         "accorderie/account.html", acc,
         to_confirm=[e for e in pending if e["recorded_by_id"] != me["id"]],
         waiting=[e for e in pending if e["recorded_by_id"] == me["id"]],
-        points=points, own_services=own_services, categories=_categories(),
-        **_statement_page(me["id"], "accorderie.account", name=name),
+        points=statement["points"], own_services=statement["services"], categories=_categories(),
+        statement=statement, pager=_statement_pager(statement, "accorderie.account", name=name),
     )
 
 
@@ -605,6 +623,35 @@ def staff_members(name: str) -> Any:
         url=lambda q=None, page=1: tk.h.url_for("accorderie.staff_members", name=name, page=page, **query),
     )
     return _render("accorderie/staff_members.html", acc, found=found, pager=pager, state=state, q=text)
+
+
+@accorderie.route("/<name>/staff/members/register", methods=["GET", "POST"])
+def staff_register(name: str) -> Any:
+    """Register a person who never uses the portal as an active member."""
+    acc = _accorderie(name)
+    _require_staff(acc)
+    data: dict[str, Any] = {
+        "orientation_date": datetime.date.today().strftime("%d/%m/%Y"),
+        "language": tk.config.get("ckan.locale_default"),
+    }
+    errors: dict[str, list[str]] = {}
+    if tk.request.method == "POST":
+        data = _form_data()
+        try:
+            member = _call("accorderie_member_register", {
+                **{key: value for key, value in data.items() if value}, "accorderie_id": acc["id"],
+            })
+        except tk.ValidationError as error:
+            errors = _errors_of(error)
+        else:
+            tk.h.flash_success(tk._("{name} is registered as member number {number}.").format(
+                name=member["display_name"], number=member["number"]
+            ))
+            return tk.redirect_to("accorderie.staff_member", name=name, member_id=member["id"])
+    return _render(
+        "accorderie/staff_register.html", acc, data=data, errors=errors,
+        other_errors={key: value for key, value in errors.items() if key not in REGISTER_FIELDS},
+    )
 
 
 @accorderie.route("/<name>/staff/members/<member_id>", methods=["GET", "POST"])

@@ -96,23 +96,38 @@ def test_resident_story(browser, live_server, web_acc, agen):
     assert _balance_text(browser, live_server) == "13 h"
 
 
+def _register_offline(driver, base_url, display_name):
+    """Register a person without an account from the staff pages; return
+    their member number, read from the page the form leads to."""
+    driver.get(base_url + "/accorderie/agen/staff/members")
+    _click(driver, "link text", "Inscrire une personne sans compte")
+    driver.find_element("id", "field-display-name").send_keys(display_name)
+    Select(driver.find_element("id", "field-neighbourhood")).select_by_value("Tapie")
+    _submit(driver, "form button[type=submit].btn-primary")
+    message = driver.find_element("css selector", ".alert-success").text
+    return message.rsplit(" ", 1)[-1].rstrip(".")
+
+
 def test_offline_member_story(browser, live_server, web_acc, agen):
     staff_user = _person()
     web_acc.member(agen, user=staff_user, role="staff")
-    offline_provider = web_acc.member(agen)
-    offline_receiver = web_acc.member(agen)
 
     _switch_user(browser, live_server, staff_user)
+    provider_number = _register_offline(browser, live_server, "Odette Lacombe")
+    provider_url = browser.current_url
+    receiver_number = _register_offline(browser, live_server, "Marcel Bouyssou")
+    receiver_url = browser.current_url
+
     browser.get(live_server + "/accorderie/agen/staff/exchanges/new")
-    browser.find_element("id", "field-provider").send_keys(str(offline_provider["number"]))
-    browser.find_element("id", "field-receiver").send_keys(str(offline_receiver["number"]))
+    browser.find_element("id", "field-provider").send_keys(provider_number)
+    browser.find_element("id", "field-receiver").send_keys(receiver_number)
     browser.find_element("id", "field-duration").send_keys("1h30")
     _submit(browser, "form button[type=submit].btn-primary")
     _submit(browser, ".acc-exchange form button.btn-primary")
 
-    browser.get(live_server + f"/accorderie/agen/staff/members/{offline_provider['id']}")
+    browser.get(provider_url)
     assert "16 h 30" in browser.find_element("class name", "acc-balance").text
-    browser.get(live_server + f"/accorderie/agen/staff/members/{offline_receiver['id']}")
+    browser.get(receiver_url)
     assert "13 h 30" in browser.find_element("class name", "acc-balance").text
 
 
@@ -151,6 +166,7 @@ def _pages(web_acc, agen):
         "/accorderie/agen/services/new", "/accorderie/agen/profile", "/accorderie/agen/account",
         "/accorderie/agen/exchange/new", "/accorderie/agen/account/delete",
         "/accorderie/agen/staff/applications", "/accorderie/agen/staff/members",
+        "/accorderie/agen/staff/members/register",
         f"/accorderie/agen/staff/members/{other['id']}", "/accorderie/agen/staff/exchanges",
         "/accorderie/agen/staff/exchanges/new", "/accorderie/agen/staff/reports",
         "/accorderie/agen/print/services", "/accorderie/agen/staff/print/members",

@@ -144,3 +144,72 @@ def test_no_language_uses_portal_default(app, acc, agen, smtp):
 
     assert _language(provider["id"]) is None
     assert [m["Subject"] for m in smtp.to("giver@example.org")] == ["Un échange est réglé"]
+
+
+def _waiting_mail(app, acc, agen, smtp, language, address):
+    """Record an exchange of 5 December 2026 from the French pages and
+    return the mail that asks the other member, who reads ``language``."""
+    provider = member_with_token(acc, agen, language="fr")
+    other = acc.member(agen, email=address, language=language)
+    app.post("/fr/accorderie/agen/exchange/new", headers=provider["headers"], data={
+        "direction": "gave", "other_id": other["id"], "duration": "1h",
+        "exchange_date": "05/12/2026",
+    })
+    [message] = smtp.to(address)
+    return message.get_content()
+
+
+@pytest.mark.freeze_time("2026-12-06")
+def test_waiting_mail_date_in_french(app, acc, agen, smtp):
+    body = _waiting_mail(app, acc, agen, smtp, "fr", "francais@example.org")
+
+    assert " le 5 décembre 2026." in body
+    assert "2026-12-05" not in body
+
+
+@pytest.mark.freeze_time("2026-12-06")
+def test_waiting_mail_date_in_english(app, acc, agen, smtp):
+    body = _waiting_mail(app, acc, agen, smtp, "en", "english@example.org")
+
+    assert " on December 5, 2026." in body
+    assert "2026-12-05" not in body
+
+
+def test_waiting_mail_link_in_french(app, acc, agen, smtp, ckan_config):
+    body = _waiting_mail(app, acc, agen, smtp, "fr", "francais@example.org")
+
+    assert body.rstrip().endswith(f"{ckan_config['ckan.site_url']}/accorderie/agen/account")
+
+
+def test_waiting_mail_link_in_english(app, acc, agen, smtp, ckan_config):
+    body = _waiting_mail(app, acc, agen, smtp, "en", "english@example.org")
+
+    assert body.rstrip().endswith(f"{ckan_config['ckan.site_url']}/en/accorderie/agen/account")
+
+
+def test_settled_mail_date_and_link(app, acc, agen, smtp, ckan_config):
+    provider = acc.member(agen, email="giver@example.org", language="en")
+    receiver = member_with_token(acc, agen, email="receveur@example.org", language="fr")
+    exchange = acc.exchange(provider, receiver, settle=False)
+
+    # Staff and members may use the other language's pages.
+    app.post(f"/en/accorderie/exchange/{exchange['id']}/confirm", headers=receiver["headers"])
+
+    [to_english] = smtp.to("giver@example.org")
+    [to_french] = smtp.to("receveur@example.org")
+    site = ckan_config["ckan.site_url"]
+    assert "on November 30, 2026 is settled" in to_english.get_content()
+    assert f"{site}/en/accorderie/agen/account" in to_english.get_content()
+    assert "du 30 novembre 2026 est réglé" in to_french.get_content()
+    assert f"{site}/accorderie/agen/account" in to_french.get_content()
+    assert "/en/" not in to_french.get_content()
+
+
+def test_approval_mail_link_in_english(app, acc, agen, staff, smtp, ckan_config):
+    applicant = acc.member(agen, state="applicant", email="new@example.org", language="en")
+
+    app.post(f"/fr/accorderie/agen/staff/applications/{applicant['id']}/approve",
+             headers=staff["headers"], data={})
+
+    [message] = smtp.to("new@example.org")
+    assert f"{ckan_config['ckan.site_url']}/en/accorderie/agen/account" in message.get_content()

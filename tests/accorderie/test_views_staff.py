@@ -2,10 +2,15 @@
 hidden services, reversals; and the mails that these pages send."""
 from __future__ import annotations
 
+import html
+
 import pytest
 
+import ckan.model as model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+
+from ckanext.accorderie import model as acc_model
 
 from .conftest import as_user
 from .views_support import member_with_token
@@ -314,3 +319,72 @@ def test_members_search_by_name(app, acc, agen, staff):
 
     assert wanted["display_name"] in body
     assert other["display_name"] not in body
+
+
+# Registering a person without an account
+
+REGISTER_URL = "/accorderie/agen/staff/members/register"
+
+
+
+
+def _member_count():
+    return model.Session.query(acc_model.Member).count()
+
+
+def test_members_page_links_register(app, staff):
+    body = app.get("/accorderie/agen/staff/members", headers=staff["headers"]).body
+
+    assert REGISTER_URL in body
+    assert "Inscrire une personne sans compte" in body
+
+
+def test_register_page_in_french(app, staff):
+    body = app.get(REGISTER_URL, headers=staff["headers"]).body
+
+    assert "Inscrire une personne sans compte" in body
+    assert 'name="_csrf_token"' in body
+
+
+def test_register_page_refused_to_members(app, acc, agen):
+    member = member_with_token(acc, agen)
+
+    app.get(REGISTER_URL, headers=member["headers"], status=403)
+
+
+def test_register_post_makes_member(app, agen, staff):
+    response = app.post(REGISTER_URL, headers=staff["headers"], data={
+        "display_name": "Camille Martin", "orientation_date": "03/12/2026",
+        "neighbourhood": "Pin", "phone": "05 53 00 00 00", "phone_visibility": "members",
+        "language": "fr",
+    }, follow_redirects=False)
+
+    [member] = call_action(
+        "accorderie_member_list", accorderie_id=agen["id"], q="Camille Martin",
+    )["results"]
+    assert response.status_code == 302
+    assert response.location.endswith(f"/accorderie/agen/staff/members/{member['id']}")
+    assert (member["state"], member["neighbourhood"]) == ("active", "Pin")
+
+
+def test_register_error_keeps_input(app, agen, staff):
+    before = _member_count()
+
+    body = app.post(REGISTER_URL, headers=staff["headers"], data={
+        "display_name": "Camille Martin", "orientation_date": "31/02/2026",
+        "skills": "Couture", "email": "pas-une-adresse",
+    }).body
+
+    text = html.unescape(body)
+    assert "La date 31/02/2026 n'est pas valide" in text
+    assert 'value="Camille Martin"' in body
+    assert "Couture" in body
+    assert _member_count() == before
+
+
+def test_register_error_next_to_field(app, agen, staff):
+    body = app.post(REGISTER_URL, headers=staff["headers"], data={"display_name": ""}).body
+
+    start = body.index('id="field-display-name"')
+    assert "error-block" in body[start:body.index('id="field-orientation-date"')]
+    assert _member_count() == 1

@@ -674,7 +674,8 @@ def accorderie_member_patch(context: Context, data_dict: DataDict) -> ActionResu
 
 @tk.side_effect_free
 def accorderie_member_statement(context: Context, data_dict: DataDict) -> ActionResult.Any:
-    """Return a member's balance and ledger entries, newest first.
+    """Return a member's balance and ledger entries, newest first by
+    exchange date, then by settlement time.
 
     Only the member and staff of the accorderie may call it.
 
@@ -686,7 +687,9 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
     :type offset: int
     :returns: ``{"member_id", "balance", "count", "entries"}``; each entry
         has ``id``, ``minutes`` (positive when the member's account is
-        credited, that is when the member gave time), ``kind``
+        credited, that is when the member gave time), ``balance`` (the
+        balance after this entry and the older ones, in the order of the
+        statement), ``kind``
         (``exchange`` or ``opening_credit``), ``created``, ``exchange_id``,
         ``exchange_date``, ``recorded_on_behalf`` (the exchange was recorded
         by staff), ``reverses_id`` (the exchange this one corrects, if any),
@@ -696,32 +699,17 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
     data = _validate(data_dict, acc_schema.member_statement_schema(), context)
     tk.check_access("accorderie_member_statement", context, data)
     session = session_of(context)
+    account = _member_account(session, data["id"], count_entries=True)
 
-    # Every row of the page carries the account's balance and number of
-    # entries. A page with no row reads them from the account alone.
     rows = session.execute(_statement_query(), {
-        "member_id": data["id"], "limit": data["limit"], "offset": data["offset"],
+        "account_id": account.id, "member_id": data["id"],
+        "limit": data["limit"], "offset": data["offset"],
     }).all()
-    account = rows[0] if rows else _member_account(session, data["id"], count_entries=True)
     return {
         "member_id": data["id"],
         "balance": account.balance,
         "count": account.entries,
-        "entries": [
-            {
-                "id": row.id,
-                "minutes": row.minutes,
-                "kind": row.kind,
-                "created": row.created.isoformat(),
-                "exchange_id": row.exchange_id,
-                "exchange_date": row.exchange_date.isoformat() if row.exchange_date else None,
-                "recorded_on_behalf": bool(row.recorded_on_behalf),
-                "reverses_id": row.reverses_id,
-                "counterparty_id": row.counterparty_id,
-                "counterparty_name": row.counterparty_name,
-            }
-            for row in rows
-        ],
+        "entries": [dz.statement_entry_dictize(row) for row in rows],
     }
 
 
@@ -729,66 +717,70 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
 def _statement_query() -> Any:
     """Build, once per process, the query of a statement page.
 
-    Its parameters are ``member_id``, ``limit`` and ``offset``. Each row
-    also has the account's ``balance`` and number of ``entries``. Built
-    from tables rather than aliased ORM classes, because adapting aliased
-    columns cost more per call than running the query.
+    Its parameters are ``account_id``, ``member_id``, ``limit`` and
+    ``offset``. Rows come newest first by exchange date (the day of the
+    transfer for an opening credit), then by settlement time. Each row's
+    ``balance`` is the sum of its entry and every entry before it in that
+    order, so the newest row shows the account's balance. Built from tables
+    rather than aliased ORM classes, because adapting aliased columns cost
+    more per call than running the query.
     """
-    # Cut the page from the entries first, so the joins run on its rows only.
     entry = acc_model.Entry.__table__
     transfer = acc_model.Transfer.__table__
-    account = acc_model.Account.__table__
     exchange = acc_model.Exchange.__table__.alias("exchange")
     counterparty = acc_model.Member.__table__.alias("counterparty")
     user = model.User.__table__.alias("counterparty_user")
-    account_id = (
-        sa.select(account.c.id)
-        .where(account.c.member_id == sa.bindparam("member_id"))
-        .scalar_subquery()
+
+    # The running balance needs every entry of the account. The page is cut
+    # from them before the joins to the counterparty.
+    day = sa.func.coalesce(exchange.c.exchange_date, sa.cast(transfer.c.created, sa.Date))
+    ordered = (
+        sa.select(
+            entry.c.id, entry.c.minutes, transfer.c.kind, transfer.c.created,
+            exchange.c.id.label("exchange_id"), exchange.c.exchange_date,
+            exchange.c.recorded_on_behalf, exchange.c.reverses_id,
+            exchange.c.provider_id, exchange.c.receiver_id,
+            day.label("day"),
+            sa.func.sum(entry.c.minutes).over(
+                order_by=(day, transfer.c.created, entry.c.id)
+            ).label("balance"),
+        )
+        .select_from(entry)
+        .join(transfer, transfer.c.id == entry.c.transfer_id)
+        .outerjoin(exchange, exchange.c.id == transfer.c.exchange_id)
+        .where(entry.c.account_id == sa.bindparam("account_id"))
+        .subquery("ordered")
     )
-    balance = (
-        sa.select(account.c.balance)
-        .where(account.c.member_id == sa.bindparam("member_id"))
-        .scalar_subquery()
-    )
-    entries = (
-        sa.select(sa.func.count())
-        .where(entry.c.account_id == account_id)
-        .scalar_subquery()
-    )
+    newest_first = (ordered.c.day.desc(), ordered.c.created.desc(), ordered.c.id.desc())
     page = (
-        sa.select(entry.c.id, entry.c.minutes, entry.c.transfer_id)
-        .where(entry.c.account_id == account_id)
-        .order_by(entry.c.id.desc())
+        sa.select(ordered)
+        .order_by(*newest_first)
         .limit(sa.bindparam("limit"))
         .offset(sa.bindparam("offset"))
         .subquery("page")
     )
     counterparty_id = sa.case(
-        (exchange.c.provider_id == sa.bindparam("member_id"), exchange.c.receiver_id),
-        else_=exchange.c.provider_id,
+        (page.c.provider_id == sa.bindparam("member_id"), page.c.receiver_id),
+        else_=page.c.provider_id,
     )
     return (
         sa.select(
             page.c.id,
             page.c.minutes,
-            transfer.c.kind,
-            transfer.c.created,
-            exchange.c.id.label("exchange_id"),
-            exchange.c.exchange_date,
-            exchange.c.recorded_on_behalf,
-            exchange.c.reverses_id,
+            page.c.balance,
+            page.c.kind,
+            page.c.created,
+            page.c.exchange_id,
+            page.c.exchange_date,
+            page.c.recorded_on_behalf,
+            page.c.reverses_id,
             counterparty.c.id.label("counterparty_id"),
             sa.func.coalesce(user.c.fullname, user.c.name).label("counterparty_name"),
-            balance.label("balance"),
-            entries.label("entries"),
         )
         .select_from(page)
-        .join(transfer, transfer.c.id == page.c.transfer_id)
-        .outerjoin(exchange, exchange.c.id == transfer.c.exchange_id)
         .outerjoin(counterparty, counterparty.c.id == counterparty_id)
         .outerjoin(user, user.c.id == counterparty.c.user_id)
-        .order_by(page.c.id.desc())
+        .order_by(page.c.day.desc(), page.c.created.desc(), page.c.id.desc())
     )
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "member_dictize",
     "service_dictize",
     "exchange_dictize",
+    "statement_entry_dictize",
 ]
 
 LEVELS = ("public", "member", "staff", "self")
@@ -184,4 +185,21 @@ def exchange_dictize(
         "reverses_id": exchange.reverses_id,
         "created": _iso(exchange.created),
         "settled": _iso(exchange.settled),
+    }
+
+
+def statement_entry_dictize(row: Any) -> dict[str, Any]:
+    """Return a statement entry from a row of a statement query."""
+    return {
+        "id": row.id,
+        "minutes": row.minutes,
+        "balance": int(row.balance),
+        "kind": row.kind,
+        "created": row.created.isoformat(),
+        "exchange_id": row.exchange_id,
+        "exchange_date": _iso(row.exchange_date),
+        "recorded_on_behalf": bool(row.recorded_on_behalf),
+        "reverses_id": row.reverses_id,
+        "counterparty_id": row.counterparty_id,
+        "counterparty_name": row.counterparty_name,
     }

@@ -20,6 +20,7 @@ __all__ = [
     "member_patch_schema",
     "membership_list_schema",
     "member_approve_schema",
+    "member_register_schema",
     "member_decline_schema",
     "member_list_schema",
     "member_statement_schema",
@@ -45,6 +46,7 @@ __all__ = [
     "member_note_list_schema",
     "member_note_delete_schema",
     "member_balance_history_schema",
+    "member_account_show_schema",
 ]
 
 
@@ -196,6 +198,22 @@ def member_approve_schema(
         "id": [not_empty, unicode_safe],
         "orientation_date": [ignore_missing, accorderie_date],
     }
+
+
+@validator_args
+def member_register_schema(
+    not_empty: Validator,
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    accorderie_date: Validator,
+    accorderie_display_name: Validator,
+) -> Schema:
+    """Return the application's schema with the person's name and the
+    orientation date, because staff register and approve in one step."""
+    schema = member_apply_schema()
+    schema["display_name"] = [not_empty, unicode_safe, accorderie_display_name]
+    schema["orientation_date"] = [ignore_missing, accorderie_date]
+    return schema
 
 
 @validator_args
@@ -552,3 +570,20 @@ def member_balance_history_schema(
             limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
         ],
     }
+
+
+@validator_args
+def member_account_show_schema(
+    default: ValidatorFactory,
+    natural_number_validator: Validator,
+    limit_to_configured_maximum: ValidatorFactory,
+) -> Schema:
+    """Return the statement's schema with ``chart_limit``, the number of
+    latest entries drawn on the balance chart."""
+    schema = member_statement_schema()
+    schema["chart_limit"] = [
+        default(100),
+        natural_number_validator,
+        limit_to_configured_maximum("ckanext.accorderie.list_limit_max", 100),
+    ]
+    return schema

@@ -40,7 +40,12 @@ __all__ = [
     "accorderie_longitude",
     "accorderie_note_text",
     "accorderie_language",
+    "accorderie_display_name",
 ]
+
+# Maximum length of a person's name that staff may register, the same as
+# the maximum length of a CKAN user name.
+DISPLAY_NAME_MAX = 100
 
 # "1h30", "1 h 30", "2h", "1h30min"
 _HOURS_MINUTES = re.compile(r"^(\d+)\s*h\s*(?:(\d{1,2})\s*(?:min|mn)?)?$", re.IGNORECASE)
@@ -363,3 +368,18 @@ def accorderie_language(value: Any, context: Context) -> str:
             )
         )
     return value
+
+
+def accorderie_display_name(value: Any, context: Context) -> str:
+    """Check the name of a person: one letter at least, at most
+    DISPLAY_NAME_MAX characters, spaces around it removed."""
+    text = " ".join(str(value).split())
+    if not any(character.isalpha() for character in text):
+        raise tk.Invalid(tk._("Write the name of the person, with at least one letter."))
+    if len(text) > DISPLAY_NAME_MAX:
+        raise tk.Invalid(
+            tk._("The name has {length} characters: shorten it to {maximum} at most.").format(
+                length=len(text), maximum=DISPLAY_NAME_MAX
+            )
+        )
+    return text
