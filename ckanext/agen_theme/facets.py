@@ -64,14 +64,52 @@ def _label(choices: list[dict[str, Any]], value: str, language: str) -> str:
     return value
 
 
+def _active_values(facet_field: str) -> list[str]:
+    """Return the values of ``facet_field`` that the search page filters on.
+
+    The Action API is left out: its filters come in ``fq``, and a
+    reuser's results keep Solr's facets as they are.
+    """
+    try:
+        if tk.get_endpoint()[0] == "api":
+            return []
+        return tk.request.args.getlist(facet_field)
+    except RuntimeError:
+        # Outside a request: the command line or a background job.
+        return []
+
+
+def _add_active_entries(facet: dict[str, Any], values: list[str]) -> None:
+    """Add an entry with no dataset for each active value Solr did not return.
+
+    A search that finds nothing returns no facet entry, and CKAN then shows
+    the raw code of each active filter. With these entries it shows the
+    label, and the facet lists how to remove the filter.
+    """
+    items = facet.setdefault("items", [])
+    listed = {item["name"] for item in items}
+    for value in values:
+        if value not in listed:
+            items.append({"name": value, "display_name": value, "count": 0})
+            listed.add(value)
+
+
 def translate_facet_labels(search_results: dict[str, Any]) -> dict[str, Any]:
     """Show theme and frequency facet entries with their labels, not codes."""
-    search_facets = search_results.get("search_facets") or {}
+    search_facets = search_results.get("search_facets")
+    if search_facets is None:
+        return search_results
     language = _language()
+
     for facet_field, schema_field in CHOICE_FACETS.items():
+        active = _active_values(facet_field)
         facet = search_facets.get(facet_field)
+        if facet is None and active:
+            facet = search_facets[facet_field] = {"title": facet_field, "items": []}
         if not facet:
             continue
+        _add_active_entries(facet, active)
+
         choices = _choices(schema_field)
         if not choices:
             continue

@@ -151,6 +151,29 @@ class TestFacets:
         assert "Mensuelle ou plusieurs fois par mois" in body
         assert "vocab_theme=TRAN" in body
 
+    def test_empty_search_filter_shows_labels(self, app, make_dataset):
+        make_dataset("bus", "Arrêts de bus", theme=["TRAN"], frequency="MONTHLY")
+
+        body = app.get(
+            url_for("dataset.search"),
+            query_string={"q": "piscine", "vocab_theme": "SOCI", "vocab_frequency": "ANNUAL"},
+        ).body
+
+        assert "Population et société" in body
+        assert "Annuelle" in body
+        assert ">SOCI<" not in body.replace(" ", "").replace("\n", "")
+        assert ">ANNUAL<" not in body.replace(" ", "").replace("\n", "")
+
+    def test_api_facets_without_filter_entries(self, app, make_dataset):
+        make_dataset("bus", "Arrêts de bus", theme=["TRAN"])
+
+        result = app.get(
+            "/api/3/action/package_search",
+            query_string={"q": "piscine", "vocab_theme": "SOCI", "facet.field": '["vocab_theme"]'},
+        ).json["result"]
+
+        assert result["search_facets"]["vocab_theme"]["items"] == []
+
     def test_english_page_shows_english_labels(self, app, make_dataset):
         make_dataset("bus", "Arrêts de bus", theme=["TRAN"], frequency="MONTHLY")
 
