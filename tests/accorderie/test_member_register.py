@@ -190,7 +190,36 @@ def test_register_taken_email_stores_nothing(agen, staff):
         _register(staff, agen, email="camille@example.org")
 
     assert list(error.value.error_dict) == ["email"]
+    assert error.value.error_dict["email"] == [
+        "The e-mail address camille@example.org already belongs to an account of the portal."
+    ]
     assert _counts() == before
+
+
+def test_register_taken_email_any_case(agen, staff):
+    factories.User(email="camille@example.org")
+
+    with pytest.raises(tk.ValidationError) as error:
+        _register(staff, agen, email="Camille@Example.org")
+
+    assert list(error.value.error_dict) == ["email"]
+
+
+def test_register_taken_email_with_date(agen, staff):
+    factories.User(email="camille@example.org")
+
+    with pytest.raises(tk.ValidationError) as error:
+        _register(staff, agen, email="camille@example.org", orientation_date="31/02/2026")
+
+    assert set(error.value.error_dict) == {"email", "orientation_date"}
+
+
+def test_register_deleted_user_email_free(agen, staff):
+    factories.User(email="camille@example.org", state="deleted")
+
+    member = _register(staff, agen, email="camille@example.org")
+
+    assert model.User.get(member["user_id"]).email == "camille@example.org"
 
 
 def test_register_late_failure_stores_nothing(agen, staff):

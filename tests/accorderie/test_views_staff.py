@@ -382,6 +382,19 @@ def test_register_error_keeps_input(app, agen, staff):
     assert _member_count() == before
 
 
+def test_register_taken_email_in_french(app, agen, staff):
+    factories.User(email="bruno@example.org")
+
+    body = app.post(REGISTER_URL, headers=staff["headers"], data={
+        "display_name": "Camille Martin", "email": "Bruno@Example.org",
+    }).body
+
+    text = html.unescape(body)
+    assert "L'adresse électronique Bruno@Example.org appartient déjà à un compte du portail." in text
+    assert "belongs to" not in text
+    assert _member_count() == 1
+
+
 def test_register_error_next_to_field(app, agen, staff):
     body = app.post(REGISTER_URL, headers=staff["headers"], data={"display_name": ""}).body
 

@@ -55,12 +55,14 @@ def _validate(data_dict: DataDict, schema: Any, context: Context) -> DataDict:
 @validator_args
 def _user_schema(
     ignore_missing: Validator, strip_value: Validator, email_validator: Validator,
-    email_is_unique: Validator, unicode_safe: Validator,
+    accorderie_email_unused: Validator, unicode_safe: Validator,
 ) -> Schema:
     """CKAN's user schema, with the e-mail address optional: many people
     registered by staff have none."""
     schema = default_user_schema()
-    schema["email"] = [ignore_missing, strip_value, email_validator, email_is_unique, unicode_safe]
+    schema["email"] = [
+        ignore_missing, strip_value, email_validator, accorderie_email_unused, unicode_safe,
+    ]
     return schema
 
 

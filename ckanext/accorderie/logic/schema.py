@@ -207,12 +207,16 @@ def member_register_schema(
     unicode_safe: Validator,
     accorderie_date: Validator,
     accorderie_display_name: Validator,
+    accorderie_email_unused: Validator,
 ) -> Schema:
     """Return the application's schema with the person's name and the
-    orientation date, because staff register and approve in one step."""
+    orientation date, because staff register and approve in one step. The
+    e-mail address, which becomes the new user's, is checked with the rest
+    so that every error shows at once."""
     schema = member_apply_schema()
     schema["display_name"] = [not_empty, unicode_safe, accorderie_display_name]
     schema["orientation_date"] = [ignore_missing, accorderie_date]
+    schema["email"] = schema["email"] + [accorderie_email_unused]
     return schema
 
 

@@ -17,6 +17,8 @@ from ckan.lib import i18n
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 from ckan.lib.navl.dictization_functions import missing
 
+from ckan import model
+
 from .. import model as acc_model
 from .. import stats
 
@@ -38,6 +40,7 @@ __all__ = [
     "accorderie_dataset_list",
     "accorderie_latitude",
     "accorderie_longitude",
+    "accorderie_email_unused",
     "accorderie_note_text",
     "accorderie_language",
     "accorderie_display_name",
@@ -383,3 +386,27 @@ def accorderie_display_name(value: Any, context: Context) -> str:
             )
         )
     return text
+
+
+def accorderie_email_unused(value: Any, context: Context) -> Any:
+    """Check that no active CKAN user has the e-mail address ``value``,
+    whatever its letter case.
+
+    CKAN's own ``email_is_unique`` raises the same error, with a message
+    that CKAN's French catalogue does not translate.
+    """
+    if not value:
+        return value
+
+    owner = context["session"].execute(
+        sa.select(model.User.id)
+        .where(sa.func.lower(model.User.email) == str(value).lower(), model.User.state == "active")
+        .limit(1)
+    ).first()
+    if owner is not None:
+        raise tk.Invalid(
+            tk._("The e-mail address {email} already belongs to an account of the portal.").format(
+                email=value
+            )
+        )
+    return value
