@@ -346,6 +346,14 @@ def test_register_page_in_french(app, staff):
     assert 'name="_csrf_token"' in body
 
 
+def test_register_labels_name_the_person(app, staff):
+    body = app.get(REGISTER_URL, headers=staff["headers"]).body
+
+    assert "Ce que la personne peut proposer" in body
+    assert "Quand la personne est disponible" in body
+    assert "Ce que je peux proposer" not in body
+
+
 def test_register_page_refused_to_members(app, acc, agen):
     member = member_with_token(acc, agen)
 
