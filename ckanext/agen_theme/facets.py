@@ -67,12 +67,10 @@ def _label(choices: list[dict[str, Any]], value: str, language: str) -> str:
 def _active_values(facet_field: str) -> list[str]:
     """Return the values of ``facet_field`` that the search page filters on.
 
-    The Action API is left out: its filters come in ``fq``, and a
-    reuser's results keep Solr's facets as they are.
+    Calls to the Action API give their filters in ``fq``, so their results
+    keep Solr's facets as they are.
     """
     try:
-        if tk.get_endpoint()[0] == "api":
-            return []
         return tk.request.args.getlist(facet_field)
     except RuntimeError:
         # Outside a request: the command line or a background job.

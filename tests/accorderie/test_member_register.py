@@ -190,8 +190,9 @@ def test_register_taken_email_stores_nothing(agen, staff):
         _register(staff, agen, email="camille@example.org")
 
     assert list(error.value.error_dict) == ["email"]
+    # The portal's default language is French.
     assert error.value.error_dict["email"] == [
-        "The e-mail address camille@example.org already belongs to an account of the portal."
+        "L'adresse électronique camille@example.org appartient déjà à un compte du portail."
     ]
     assert _counts() == before
 

@@ -169,7 +169,9 @@ class TestFacets:
 
         result = app.get(
             "/api/3/action/package_search",
-            query_string={"q": "piscine", "vocab_theme": "SOCI", "facet.field": '["vocab_theme"]'},
+            query_string={
+                "q": "piscine", "fq": 'vocab_theme:"SOCI"', "facet.field": '["vocab_theme"]',
+            },
         ).json["result"]
 
         assert result["search_facets"]["vocab_theme"]["items"] == []
