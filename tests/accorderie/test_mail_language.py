@@ -148,7 +148,8 @@ def test_no_language_uses_portal_default(app, acc, agen, smtp):
 
 def _waiting_mail(app, acc, agen, smtp, language, address):
     """Record an exchange of 5 December 2026 from the French pages and
-    return the mail that asks the other member, who reads ``language``."""
+    return the confirmation request mailed to the other member, who reads
+    ``language``."""
     provider = member_with_token(acc, agen, language="fr")
     other = acc.member(agen, email=address, language=language)
     app.post("/fr/accorderie/agen/exchange/new", headers=provider["headers"], data={

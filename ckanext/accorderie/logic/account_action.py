@@ -19,6 +19,7 @@ from ckan.types import ActionResult, Context, DataDict
 from .. import model as acc_model
 from . import dictization as dz
 from . import schema as acc_schema
+from .schema import validate
 from .access import get_viewer, session_of
 
 __all__ = ["accorderie_member_account_show"]
@@ -67,12 +68,6 @@ ACCOUNT_QUERY = sa.text("""
 """)
 
 
-def _validate(data_dict: DataDict, schema: Any, context: Context) -> DataDict:
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
 
 @tk.side_effect_free
 def accorderie_member_account_show(context: Context, data_dict: DataDict) -> ActionResult.Any:
@@ -103,7 +98,7 @@ def accorderie_member_account_show(context: Context, data_dict: DataDict) -> Act
         ``accorderie_service_list`` return them
     :rtype: dict
     """
-    data = _validate(data_dict, acc_schema.member_account_show_schema(), context)
+    data = validate(data_dict, acc_schema.member_account_show_schema(), context)
     tk.check_access("accorderie_member_account_show", context, data)
 
     rows = session_of(context).execute(ACCOUNT_QUERY, {

@@ -28,6 +28,7 @@ from . import dictization as dz
 from . import ledger
 from . import note_action
 from . import schema as acc_schema
+from .schema import validate
 from . import validators as acc_validators
 from .access import Viewer, get_viewer, session_of
 
@@ -87,12 +88,6 @@ SERVICE_FIELDS = (
 def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
-
-def _validate(data_dict: DataDict, schema: Any, context: Context) -> DataDict:
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def _commit(context: Context) -> None:
@@ -160,7 +155,7 @@ def accorderie_accorderie_create(context: Context, data_dict: DataDict) -> Actio
     :rtype: dict
     """
     tk.check_access("accorderie_accorderie_create", context, data_dict)
-    data = _validate(data_dict, acc_schema.accorderie_create_schema(), context)
+    data = validate(data_dict, acc_schema.accorderie_create_schema(), context)
     session = session_of(context)
     _check_accorderie_name_free(session, data["name"], None)
 
@@ -251,7 +246,7 @@ def accorderie_accorderie_update(context: Context, data_dict: DataDict) -> Actio
     """
     tk.check_access("accorderie_accorderie_update", context, data_dict)
     accorderie = _get_accorderie(context, data_dict.get("id"))
-    data = _validate(data_dict, acc_schema.accorderie_update_schema(), context)
+    data = validate(data_dict, acc_schema.accorderie_update_schema(), context)
     _check_accorderie_name_free(session_of(context), data["name"], accorderie.id)
 
     for field in (
@@ -314,7 +309,7 @@ def accorderie_category_create(context: Context, data_dict: DataDict) -> ActionR
     :rtype: dict
     """
     tk.check_access("accorderie_category_create", context, data_dict)
-    data = _validate(data_dict, acc_schema.category_create_schema(), context)
+    data = validate(data_dict, acc_schema.category_create_schema(), context)
     session = session_of(context)
     if session.get(acc_model.Category, data["id"]) is not None:
         raise tk.ValidationError({"id": [
@@ -368,7 +363,7 @@ def accorderie_member_apply(context: Context, data_dict: DataDict) -> ActionResu
     tk.check_access("accorderie_member_apply", context, data_dict)
     viewer = get_viewer(context)
     user_id = _applicant_user_id(viewer, data_dict.get("user_id"))
-    data = _validate(data_dict, acc_schema.member_apply_schema(), context)
+    data = validate(data_dict, acc_schema.member_apply_schema(), context)
     session = session_of(context)
 
     # Lock the accorderie row so that two applications get distinct numbers.
@@ -422,7 +417,7 @@ def accorderie_membership_list(context: Context, data_dict: DataDict) -> ActionR
     :rtype: list of dicts
     """
     tk.check_access("accorderie_membership_list", context, data_dict)
-    _validate(data_dict, acc_schema.membership_list_schema(), context)
+    validate(data_dict, acc_schema.membership_list_schema(), context)
     viewer = get_viewer(context)
     if viewer.user_id is None:
         return []
@@ -484,7 +479,7 @@ def accorderie_member_approve(context: Context, data_dict: DataDict) -> ActionRe
     :rtype: dict
     """
     tk.check_access("accorderie_member_approve", context, data_dict)
-    data = _validate(data_dict, acc_schema.member_approve_schema(), context)
+    data = validate(data_dict, acc_schema.member_approve_schema(), context)
     session = session_of(context)
 
     member = _lock_applicant(session, data["id"])
@@ -514,7 +509,7 @@ def accorderie_member_decline(context: Context, data_dict: DataDict) -> ActionRe
     :rtype: dict
     """
     tk.check_access("accorderie_member_decline", context, data_dict)
-    data = _validate(data_dict, acc_schema.member_decline_schema(), context)
+    data = validate(data_dict, acc_schema.member_decline_schema(), context)
     session = session_of(context)
 
     member = _lock_applicant(session, data["id"])
@@ -569,7 +564,7 @@ def accorderie_member_list(context: Context, data_dict: DataDict) -> ActionResul
     :returns: ``{"count": total, "results": [members]}``
     :rtype: dict
     """
-    data = _validate(data_dict, acc_schema.member_list_schema(), context)
+    data = validate(data_dict, acc_schema.member_list_schema(), context)
     tk.check_access("accorderie_member_list", context, data)
     viewer = get_viewer(context)
     level = dz.reader_level(viewer, data["accorderie_id"])
@@ -629,7 +624,7 @@ def accorderie_member_update(context: Context, data_dict: DataDict) -> ActionRes
     tk.check_access("accorderie_member_update", context, data_dict)
     member = _get_or_404(context, acc_model.Member, data_dict.get("id"))
     viewer = get_viewer(context)
-    data = _validate(data_dict, acc_schema.member_update_schema(), context)
+    data = validate(data_dict, acc_schema.member_update_schema(), context)
 
     staff_changes = [f for f in MEMBER_STAFF_FIELDS if f in data and data[f] != getattr(member, f)]
     if staff_changes and not viewer.is_staff(member.accorderie_id):
@@ -696,7 +691,7 @@ def accorderie_member_statement(context: Context, data_dict: DataDict) -> Action
         ``counterparty_id`` and ``counterparty_name``
     :rtype: dict
     """
-    data = _validate(data_dict, acc_schema.member_statement_schema(), context)
+    data = validate(data_dict, acc_schema.member_statement_schema(), context)
     tk.check_access("accorderie_member_statement", context, data)
     session = session_of(context)
     account = _member_account(session, data["id"], count_entries=True)
@@ -1067,7 +1062,7 @@ def accorderie_service_create(context: Context, data_dict: DataDict) -> ActionRe
     :rtype: dict
     """
     tk.check_access("accorderie_service_create", context, data_dict)
-    data = _validate(data_dict, acc_schema.service_create_schema(), context)
+    data = validate(data_dict, acc_schema.service_create_schema(), context)
     session = session_of(context)
     member = _get_or_404(context, acc_model.Member, data["member_id"], "member_id")
     if member.state != "active":
@@ -1156,7 +1151,7 @@ def accorderie_service_list(context: Context, data_dict: DataDict) -> ActionResu
     :returns: ``{"count": total, "count_capped": bool, "results": [services]}``
     :rtype: dict
     """
-    data = _validate(data_dict, acc_schema.service_list_schema(), context)
+    data = validate(data_dict, acc_schema.service_list_schema(), context)
     tk.check_access("accorderie_service_list", context, data)
     viewer = get_viewer(context)
     session = session_of(context)
@@ -1381,7 +1376,7 @@ def accorderie_service_update(context: Context, data_dict: DataDict) -> ActionRe
     """
     tk.check_access("accorderie_service_update", context, data_dict)
     service = _get_or_404(context, acc_model.Service, data_dict.get("id"))
-    data = _validate(data_dict, acc_schema.service_update_schema(), context)
+    data = validate(data_dict, acc_schema.service_update_schema(), context)
     accorderie = session_of(context).get(acc_model.Accorderie, service.accorderie_id)
     _check_neighbourhood(accorderie, data.get("neighbourhood"))
     _check_service_status(get_viewer(context), accorderie.id, data["status"], service.status)
@@ -1475,7 +1470,7 @@ def accorderie_exchange_create(context: Context, data_dict: DataDict) -> ActionR
     :rtype: dict
     """
     tk.check_access("accorderie_exchange_create", context, data_dict)
-    data = _validate(data_dict, acc_schema.exchange_create_schema(), context)
+    data = validate(data_dict, acc_schema.exchange_create_schema(), context)
     session = session_of(context)
     viewer = get_viewer(context)
     provider = _get_or_404(context, acc_model.Member, data["provider_id"], "provider_id")
@@ -1599,7 +1594,7 @@ def accorderie_exchange_list(context: Context, data_dict: DataDict) -> ActionRes
     :returns: ``{"count": total, "results": [exchanges]}``
     :rtype: dict
     """
-    data = _validate(data_dict, acc_schema.exchange_list_schema(), context)
+    data = validate(data_dict, acc_schema.exchange_list_schema(), context)
     tk.check_access("accorderie_exchange_list", context, data)
     viewer = get_viewer(context)
     exchange = acc_model.Exchange
@@ -1803,7 +1798,7 @@ def accorderie_ledger_audit(context: Context, data_dict: DataDict) -> ActionResu
     :rtype: dict
     """
     tk.check_access("accorderie_ledger_audit", context, data_dict)
-    data = _validate(data_dict, acc_schema.ledger_audit_schema(), context)
+    data = validate(data_dict, acc_schema.ledger_audit_schema(), context)
     unknown = set(data.get("invariants") or ()) - set(ledger.AUDIT_INVARIANTS)
     if unknown:
         raise tk.ValidationError({"invariants": [
@@ -1837,7 +1832,7 @@ def accorderie_report_show(context: Context, data_dict: DataDict) -> ActionResul
         "unanswered_count"}``
     :rtype: dict
     """
-    data = _validate(data_dict, acc_schema.report_show_schema(), context)
+    data = validate(data_dict, acc_schema.report_show_schema(), context)
     tk.check_access("accorderie_report_show", context, data)
     session = session_of(context)
     exchange, service = acc_model.Exchange, acc_model.Service

@@ -15,6 +15,7 @@ from ckan.types import ActionResult, Context, DataDict
 from .. import model as acc_model
 from .. import neighbourhoods, publication, stats
 from . import schema as acc_schema
+from .schema import validate
 from .access import session_of
 
 __all__ = [
@@ -30,12 +31,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-
-def _validate(data_dict: DataDict, schema: Any, context: Context) -> DataDict:
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def accorderie_stats_publish(context: Context, data_dict: DataDict) -> ActionResult.Any:
@@ -55,7 +50,7 @@ def accorderie_stats_publish(context: Context, data_dict: DataDict) -> ActionRes
     :rtype: dict
     """
     tk.check_access("accorderie_stats_publish", context, data_dict)
-    data = _validate(data_dict, acc_schema.stats_publish_schema(), context)
+    data = validate(data_dict, acc_schema.stats_publish_schema(), context)
     session = session_of(context)
     months = stats.months_with_activity(session) if data["all"] else [data["month"]]
 
@@ -118,7 +113,7 @@ def accorderie_service_dataset_update(context: Context, data_dict: DataDict) -> 
     :rtype: list of dicts
     """
     tk.check_access("accorderie_service_dataset_update", context, data_dict)
-    data = _validate(data_dict, acc_schema.service_dataset_update_schema(), context)
+    data = validate(data_dict, acc_schema.service_dataset_update_schema(), context)
     session = session_of(context)
     service = session.get(acc_model.Service, data["id"])
     if service.type != "offer" and data["datasets"]:
@@ -188,7 +183,7 @@ def accorderie_dataset_service_list(context: Context, data_dict: DataDict) -> Ac
         each service with its ``accorderie_title``
     :rtype: dict
     """
-    data = _validate(data_dict, acc_schema.dataset_service_list_schema(), context)
+    data = validate(data_dict, acc_schema.dataset_service_list_schema(), context)
     tk.check_access("accorderie_dataset_service_list", context, data)
     dataset = _visible_dataset(context, data["id"])
     if dataset is None:
@@ -256,7 +251,7 @@ def accorderie_neighbourhood_point_update(context: Context, data_dict: DataDict)
         raise tk.ValidationError({"points": [tk._(
             "Give the points as a list of {\"neighbourhood\", \"latitude\", \"longitude\"} objects."
         )]})
-    data = _validate(data_dict, acc_schema.neighbourhood_point_update_schema(), context)
+    data = validate(data_dict, acc_schema.neighbourhood_point_update_schema(), context)
     tk.check_access("accorderie_neighbourhood_point_update", context, data)
     session = session_of(context)
     accorderie = session.get(acc_model.Accorderie, data["accorderie_id"])
@@ -300,7 +295,7 @@ def accorderie_neighbourhood_point_list(context: Context, data_dict: DataDict) -
     :returns: ``{"neighbourhood", "latitude", "longitude"}`` dicts, by name
     :rtype: list of dicts
     """
-    data = _validate(data_dict, acc_schema.neighbourhood_point_list_schema(), context)
+    data = validate(data_dict, acc_schema.neighbourhood_point_list_schema(), context)
     tk.check_access("accorderie_neighbourhood_point_list", context, data)
     return _point_dicts(session_of(context), data["accorderie_id"])
 
@@ -322,7 +317,7 @@ def accorderie_neighbourhood_map_show(context: Context, data_dict: DataDict) -> 
         ``unplaced``: ``{"offers", "requests"}``
     :rtype: dict
     """
-    data = _validate(data_dict, acc_schema.neighbourhood_map_show_schema(), context)
+    data = validate(data_dict, acc_schema.neighbourhood_map_show_schema(), context)
     tk.check_access("accorderie_neighbourhood_map_show", context, data)
     session = session_of(context)
     service = acc_model.Service
@@ -411,7 +406,7 @@ def accorderie_meeting_place_list(context: Context, data_dict: DataDict) -> Acti
         ``{"name", "latitude", "longitude", "distance_m"}``, nearest first
     :rtype: dict
     """
-    data = _validate(data_dict, acc_schema.meeting_place_list_schema(), context)
+    data = validate(data_dict, acc_schema.meeting_place_list_schema(), context)
     tk.check_access("accorderie_meeting_place_list", context, data)
     session = session_of(context)
     service = session.get(acc_model.Service, data["id"])

@@ -1,8 +1,6 @@
 """Actions that read figures for the accorderie's charts."""
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
@@ -10,16 +8,11 @@ from ckan.types import ActionResult, Context, DataDict
 
 from .. import model as acc_model
 from . import schema as acc_schema
+from .schema import validate
 from .access import session_of
 
 __all__ = ["accorderie_member_balance_history"]
 
-
-def _validate(data_dict: DataDict, schema: Any, context: Context) -> DataDict:
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 @tk.side_effect_free
@@ -39,7 +32,7 @@ def accorderie_member_balance_history(context: Context, data_dict: DataDict) -> 
         "balance": minutes}``
     :rtype: list of dicts
     """
-    data = _validate(data_dict, acc_schema.member_balance_history_schema(), context)
+    data = validate(data_dict, acc_schema.member_balance_history_schema(), context)
     tk.check_access("accorderie_member_balance_history", context, data)
     entry, transfer, account = acc_model.Entry, acc_model.Transfer, acc_model.Account
 

@@ -20,6 +20,7 @@ from ckan.types import ActionResult, Context, DataDict
 
 from .. import model as acc_model
 from . import schema as acc_schema
+from .schema import validate
 from .access import get_viewer, session_of
 
 __all__ = [
@@ -30,12 +31,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-
-def _validate(data_dict: DataDict, schema: Any, context: Context) -> DataDict:
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def _utcnow() -> datetime.datetime:
@@ -72,7 +67,7 @@ def accorderie_member_note_create(context: Context, data_dict: DataDict) -> Acti
     :rtype: dict
     """
     tk.check_access("accorderie_member_note_create", context, data_dict)
-    data = _validate(data_dict, acc_schema.member_note_create_schema(), context)
+    data = validate(data_dict, acc_schema.member_note_create_schema(), context)
     session = session_of(context)
     member = session.get(acc_model.Member, data["member_id"])
     if member is None:
@@ -115,7 +110,7 @@ def accorderie_member_note_list(context: Context, data_dict: DataDict) -> Action
         ``accorderie_member_note_create`` returns it
     :rtype: dict
     """
-    data = _validate(data_dict, acc_schema.member_note_list_schema(), context)
+    data = validate(data_dict, acc_schema.member_note_list_schema(), context)
     tk.check_access("accorderie_member_note_list", context, data)
     note = acc_model.MemberNote
     author = aliased(acc_model.Member)
@@ -147,7 +142,7 @@ def accorderie_member_note_delete(context: Context, data_dict: DataDict) -> Acti
     :type id: string
     """
     tk.check_access("accorderie_member_note_delete", context, data_dict)
-    data = _validate(data_dict, acc_schema.member_note_delete_schema(), context)
+    data = validate(data_dict, acc_schema.member_note_delete_schema(), context)
     session = session_of(context)
     note = session.get(acc_model.MemberNote, data["id"])
     if note is None:

@@ -22,6 +22,7 @@ from ckan.logic.schema import default_user_schema, validator_args
 from ckan.types import ActionResult, Context, DataDict, Schema, Validator
 
 from . import schema as acc_schema
+from .schema import validate
 from .access import session_of
 
 __all__ = ["accorderie_member_register"]
@@ -44,12 +45,6 @@ RESERVED_USER_NAMES = {"new", "edit", "search"}
 # names, so two registrations of the same name get distinct user names.
 USER_NAME_LOCK = 0x61636372  # "accr" in ASCII
 
-
-def _validate(data_dict: DataDict, schema: Any, context: Context) -> DataDict:
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 @validator_args
@@ -124,7 +119,7 @@ def accorderie_member_register(context: Context, data_dict: DataDict) -> ActionR
     :rtype: dict
     """
     tk.check_access("accorderie_member_register", context, data_dict)
-    data = _validate(data_dict, acc_schema.member_register_schema(), context)
+    data = validate(data_dict, acc_schema.member_register_schema(), context)
     session = session_of(context)
 
     # The steps below are actions themselves. They run as trusted code in

@@ -5,10 +5,21 @@ Amounts of time in accorderie settings are whole minutes; exchanges take a
 """
 from __future__ import annotations
 
+import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
-from ckan.types import Schema, Validator, ValidatorFactory
+from ckan.types import Context, DataDict, Schema, Validator, ValidatorFactory
 
 from .. import model as acc_model
+
+
+def validate(data_dict: DataDict, schema: Schema, context: Context) -> DataDict:
+    """Return ``data_dict`` validated against ``schema``, or raise
+    ``ValidationError`` with every field's errors."""
+    data, errors = tk.navl_validate(data_dict, schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
 
 __all__ = [
     "accorderie_create_schema",
