@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 
-HEAD = "c2e0e0000008"
+HEAD = "c3e0e0000009"
 TABLES = {
     "accorderie_accorderie", "accorderie_member", "accorderie_category",
     "accorderie_service", "accorderie_exchange", "accorderie_account",
@@ -129,3 +129,28 @@ def test_downgrade_restores_listing_index(cli):
     assert _scalar(
         "SELECT count(*) FROM pg_indexes WHERE indexname = 'accorderie_service_listing_idx'"
     ) == 0
+
+
+def _index_count(name: str) -> int:
+    return _scalar(f"SELECT count(*) FROM pg_indexes WHERE indexname = '{name}'")
+
+
+def test_downgrade_restores_filter_index(cli):
+    _db(cli, "downgrade", "-v", "c2e0e0000008")
+
+    assert _index_count("accorderie_service_filter_idx") == 1
+    assert _index_count("accorderie_service_filter_cover_idx") == 0
+
+    _db(cli, "upgrade")
+    assert _index_count("accorderie_service_filter_idx") == 0
+    assert _index_count("accorderie_service_filter_cover_idx") == 1
+
+
+def test_filter_index_includes_expiry_date():
+    definition = _scalar(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'accorderie_service_filter_cover_idx'"
+    )
+
+    assert definition.endswith(
+        "(accorderie_id, status, category_id, neighbourhood, type, created, id) INCLUDE (expires)"
+    )

@@ -188,13 +188,16 @@ def _check_accorderie_name_free(session: Any, name: str, own_id: Optional[str]) 
 
 
 def _get_accorderie(context: Context, id_or_name: Any) -> acc_model.Accorderie:
-    session = session_of(context)
-    accorderie = session.get(acc_model.Accorderie, id_or_name) if id_or_name else None
-    if accorderie is None and id_or_name:
+    accorderie = None
+    if id_or_name:
+        # One query for an id or a name: pages address accorderies by name.
+        # An id wins over another accorderie's name equal to it.
+        table = acc_model.Accorderie
         accorderie = (
-            session.query(acc_model.Accorderie)
-            .filter(acc_model.Accorderie.name == id_or_name)
-            .one_or_none()
+            session_of(context).query(table)
+            .filter(sa.or_(table.id == id_or_name, table.name == id_or_name))
+            .order_by((table.id == id_or_name).desc())
+            .first()
         )
     if accorderie is None:
         raise tk.ObjectNotFound(
@@ -1234,65 +1237,57 @@ def _service_list_statement(
     more per call than running them.
     """
     service = acc_model.Service
-    matches = sa.select(service.id).where(
+    conditions: list[Any] = [
         service.status == sa.bindparam("status"),
         _visible_services(sysadmin, own_services, staff_services),
-    )
+    ]
     for field in filters:
         if field == "accorderie_id":
             accorderie = acc_model.Accorderie
             wanted = sa.bindparam("accorderie_id", type_=sa.UnicodeText)
-            matches = matches.where(service.accorderie_id == sa.select(accorderie.id).where(
+            conditions.append(service.accorderie_id == sa.select(accorderie.id).where(
                 sa.or_(accorderie.id == wanted, accorderie.name == wanted)
             ).scalar_subquery())
         else:
-            matches = matches.where(getattr(service, field) == sa.bindparam(field))
+            conditions.append(getattr(service, field) == sa.bindparam(field))
 
     # The newest-first order matches accorderie_service_newest_idx, so
     # PostgreSQL reads that index backwards and stops after the page.
     order: list[Any] = [service.created.desc(), service.id.desc()]
-    counted = matches
+    counted = sa.select(service.id).where(*conditions)
     if text:
         tsquery = sa.func.websearch_to_tsquery(
             acc_model.SEARCH_CONFIG, sa.bindparam("q", type_=sa.UnicodeText)
         )
-        matches = matches.where(service.search_vector.op("@@")(tsquery))
-        counted = matches
+        conditions.append(service.search_vector.op("@@")(tsquery))
+        counted = sa.select(service.id).where(*conditions)
         if sort == "relevance":
             order.insert(0, sa.func.ts_rank(service.search_vector, tsquery).desc())
         else:
             # No order, so PostgreSQL may stop after count_limit index matches.
-            counted = matches.limit(sa.bindparam("count_limit"))
+            counted = counted.limit(sa.bindparam("count_limit"))
     total: Any = sa.select(sa.func.count()).select_from(counted.subquery()).scalar_subquery()
 
-    # The relevance order reads every match to rank it, so the total comes
-    # from the page's window for free. Otherwise the total is a scalar
-    # subquery, which PostgreSQL plans on its own: it planned a window
-    # total as if it stopped after the page, and then walked the whole
-    # newest-first index.
-    window = [sa.func.row_number().over(order_by=order).label("position")]
-    if sort == "relevance":
-        window.append(sa.func.count().over().label("total"))
-    page_ids = (
-        matches.add_columns(*window)
-        .order_by(*order)
-        .limit(sa.bindparam("limit"))
-        .offset(sa.bindparam("offset"))
-        .subquery("page")
-    )
-
-    # Plain rows, not ORM objects: loading and tracking objects cost more
-    # than the query. Members and users are joined to the page's rows only.
-    page_total = page_ids.c.total if sort == "relevance" else total.label("total")
-    query = (
-        sa.select(page_total, *_service_columns(named))
-        .join(page_ids, page_ids.c.id == service.id)
-        .order_by(page_ids.c.position)
-    )
+    # One ordered query with a limit: PostgreSQL reads the page's rows in
+    # index order and joins the owners of those rows only. The relevance
+    # order reads every match to rank it, so its total comes from a window
+    # over the matches. Otherwise the total is a scalar subquery, which
+    # PostgreSQL plans on its own: planned as a window, it was costed as if
+    # it stopped after the page, and then walked the whole newest-first
+    # index. Plain rows, not ORM objects: loading and tracking objects cost
+    # more than the query.
+    page_total = sa.func.count().over() if sort == "relevance" else total
+    query = sa.select(page_total.label("total"), *_service_columns(named)).select_from(service)
     if named:
         query = query.join(acc_model.Member, acc_model.Member.id == service.member_id).outerjoin(
             model.User, model.User.id == acc_model.Member.user_id
         )
+    query = (
+        query.where(*conditions)
+        .order_by(*order)
+        .limit(sa.bindparam("limit"))
+        .offset(sa.bindparam("offset"))
+    )
     return SimpleNamespace(page=query, count=sa.select(total))
 
 

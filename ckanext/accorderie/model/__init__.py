@@ -163,9 +163,12 @@ class Service(BaseModel):  # type: ignore[misc]
             "accorderie_id", "status", "created", "id",
         ),
         sa.Index("accorderie_service_member_idx", "member_id"),
+        # Ends in id for the newest-first order, and includes the expiry date
+        # so that a filtered total is counted from the index alone.
         sa.Index(
-            "accorderie_service_filter_idx",
-            "accorderie_id", "status", "category_id", "neighbourhood", "type", "created",
+            "accorderie_service_filter_cover_idx",
+            "accorderie_id", "status", "category_id", "neighbourhood", "type", "created", "id",
+            postgresql_include=["expires"],
         ),
     )
 
