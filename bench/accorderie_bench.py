@@ -6,6 +6,9 @@ PostgreSQL's COPY, then times API calls through CKAN's full request stack
 (Flask test client, in process, no network):
 
 - ``status_show``, the reference;
+- CKAN's own ``package_list`` and ``tag_list`` on their empty tables, for
+  what CKAN's stack costs an action that validates its input and makes one
+  SQL query;
 - ``accorderie_service_list`` with filters, and with a French text query
   sorted newest first (the default) and by relevance;
 - ``accorderie_service_show``;
@@ -75,6 +78,7 @@ TITLES = [
     "Arrosage pendant les vacances", "Relevé du courrier pendant les vacances",
     "Bricolage électrique simple", "Remplacement de joints", "Nettoyage de vitres",
 ]
+SERVICE_SPAN_SECONDS = 2 * 365 * 24 * 3600
 SYLLABLES = ["ba", "lo", "ri", "ta", "mu", "ne", "so", "vi", "ga", "pe", "du", "ki", "fo", "ze", "cha", "ran"]
 
 
@@ -247,13 +251,15 @@ class Filler:
                 "".join(self.rng.choice(SYLLABLES) for _ in range(3)) for _ in range(8)
             )
             description = f"Je propose : {title.lower()}. {filler}."
+            # Members publish at any time of day over the two years before now.
+            created = self.now - datetime.timedelta(seconds=self.rng.randrange(SERVICE_SPAN_SECONDS))
             rows.append((
                 service_id, self.accorderie_id, self.rng.choice(self.member_ids),
                 self.rng.choice(["offer", "request"]), title,
                 # Plain text renders as one paragraph: what render_markdown makes of it.
                 description, f"<p>{description}</p>",
                 self.rng.choice(CATEGORIES), self.rng.choice(NEIGHBOURHOODS),
-                status, self.now, self.now,
+                status, created, created,
             ))
         copy_rows(cursor, "accorderie_service",
                   ["id", "accorderie_id", "member_id", "type", "title", "description",
@@ -334,6 +340,10 @@ def measure(
     cases = {
         "status_show": (get("status_show"), "status_show"),
         "status_show (token)": (get("status_show", headers=auth), "status_show (token)"),
+        # CKAN's own actions that read one empty table, for the cost of any
+        # action that validates its input and makes one SQL query.
+        "CKAN package_list (empty)": (get("package_list"), "status_show"),
+        "CKAN tag_list (empty)": (get("tag_list"), "status_show"),
         "service_list (filters)": (get(
             "accorderie_service_list", accorderie_id=ACCORDERIE, type="offer",
             category_id=lambda: rng.choice(CATEGORIES), neighbourhood=lambda: rng.choice(NEIGHBOURHOODS),
