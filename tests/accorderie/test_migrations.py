@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.cli.cli import ckan as ckan_cli
 
-HEAD = "c3e0e0000009"
+HEAD = "c3e0e0000010"
 TABLES = {
     "accorderie_accorderie", "accorderie_member", "accorderie_category",
     "accorderie_service", "accorderie_exchange", "accorderie_account",
@@ -85,7 +85,7 @@ def test_downgrade_then_upgrade_again(cli):
     _db(cli, "upgrade")
     assert _version() == HEAD
     assert _scalar(
-        "SELECT count(*) FROM pg_indexes WHERE indexname = 'accorderie_service_search_idx'"
+        "SELECT count(*) FROM pg_indexes WHERE indexname = 'accorderie_service_search_filter_idx'"
     ) == 1
 
 
@@ -154,3 +154,22 @@ def test_filter_index_includes_expiry_date():
     assert definition.endswith(
         "(accorderie_id, status, category_id, neighbourhood, type, created, id) INCLUDE (expires)"
     )
+
+
+def test_downgrade_restores_text_index(cli):
+    _db(cli, "downgrade", "-v", "c3e0e0000009")
+
+    assert _index_count("accorderie_service_search_idx") == 1
+    assert _index_count("accorderie_service_search_filter_idx") == 0
+
+    _db(cli, "upgrade")
+    assert _index_count("accorderie_service_search_idx") == 0
+    assert _index_count("accorderie_service_search_filter_idx") == 1
+
+
+def test_text_index_covers_filters():
+    definition = _scalar(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'accorderie_service_search_filter_idx'"
+    )
+
+    assert definition.endswith("USING gin (search_vector, neighbourhood, category_id, type)")

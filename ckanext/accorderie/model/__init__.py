@@ -155,7 +155,14 @@ class Service(BaseModel):  # type: ignore[misc]
 
     __tablename__ = "accorderie_service"
     __table_args__ = (
-        sa.Index("accorderie_service_search_idx", "search_vector", postgresql_using="gin"),
+        # With the filters, so that a text query with a neighbourhood, a
+        # category or a type reads only the services that pass them
+        # (columns of plain text need the btree_gin extension).
+        sa.Index(
+            "accorderie_service_search_filter_idx",
+            "search_vector", "neighbourhood", "category_id", "type",
+            postgresql_using="gin",
+        ),
         # Ends in id so that the newest-first order (created, then id)
         # reads the index in order and stops after a page.
         sa.Index(
