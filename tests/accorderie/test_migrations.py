@@ -135,41 +135,38 @@ def _index_count(name: str) -> int:
     return _scalar(f"SELECT count(*) FROM pg_indexes WHERE indexname = '{name}'")
 
 
-def test_downgrade_restores_filter_index(cli):
-    _db(cli, "downgrade", "-v", "c2e0e0000008")
+def _index_definition(name: str) -> str:
+    return _scalar(f"SELECT indexdef FROM pg_indexes WHERE indexname = '{name}'")
 
-    assert _index_count("accorderie_service_filter_idx") == 1
-    assert _index_count("accorderie_service_filter_cover_idx") == 0
+
+# (revision before the change, index before it, index after it)
+REPLACED_INDEXES = [
+    ("c2e0e0000008", "accorderie_service_filter_idx", "accorderie_service_filter_cover_idx"),
+    ("c3e0e0000009", "accorderie_service_search_idx", "accorderie_service_search_filter_idx"),
+]
+
+
+@pytest.mark.parametrize("revision, before, after", REPLACED_INDEXES)
+def test_downgrade_restores_replaced_index(cli, revision, before, after):
+    _db(cli, "downgrade", "-v", revision)
+
+    assert _index_count(before) == 1
+    assert _index_count(after) == 0
 
     _db(cli, "upgrade")
-    assert _index_count("accorderie_service_filter_idx") == 0
-    assert _index_count("accorderie_service_filter_cover_idx") == 1
+    assert _index_count(before) == 0
+    assert _index_count(after) == 1
 
 
 def test_filter_index_includes_expiry_date():
-    definition = _scalar(
-        "SELECT indexdef FROM pg_indexes WHERE indexname = 'accorderie_service_filter_cover_idx'"
-    )
+    definition = _index_definition("accorderie_service_filter_cover_idx")
 
     assert definition.endswith(
         "(accorderie_id, status, category_id, neighbourhood, type, created, id) INCLUDE (expires)"
     )
 
 
-def test_downgrade_restores_text_index(cli):
-    _db(cli, "downgrade", "-v", "c3e0e0000009")
-
-    assert _index_count("accorderie_service_search_idx") == 1
-    assert _index_count("accorderie_service_search_filter_idx") == 0
-
-    _db(cli, "upgrade")
-    assert _index_count("accorderie_service_search_idx") == 0
-    assert _index_count("accorderie_service_search_filter_idx") == 1
-
-
 def test_text_index_covers_filters():
-    definition = _scalar(
-        "SELECT indexdef FROM pg_indexes WHERE indexname = 'accorderie_service_search_filter_idx'"
-    )
+    definition = _index_definition("accorderie_service_search_filter_idx")
 
     assert definition.endswith("USING gin (search_vector, neighbourhood, category_id, type)")
