@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Any, Optional
 
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 
 import ckan.plugins.toolkit as tk
 from ckan.lib import formatters
@@ -27,6 +27,7 @@ __all__ = [
     "accorderie_meeting_places",
     "accorderie_format_distance",
     "accorderie_format_date",
+    "accorderie_time_received_label",
 ]
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,20 @@ def accorderie_format_date(value: Any) -> str:
 @functools.lru_cache(maxsize=4096)
 def _format_date(value: str, locale: str) -> str:
     return tk.h.render_datetime(value)
+
+
+# First letters before which French writes "d'" for "de": vowels (not y,
+# as in "de Yves") and h, which is mute in most first names (d'Hélène).
+ELIDING_LETTERS = frozenset("aeiouhàâäéèêëîïôöùûü")
+
+
+def accorderie_time_received_label(name: str) -> str:
+    """Return "Time received from <name>" for a statement row. A name that
+    starts with a vowel sound gets its own translation, so that French
+    writes "Temps reçu d'Alice" and not "de Alice"."""
+    if name[:1].lower() in ELIDING_LETTERS:
+        return pgettext("before a vowel", "Time received from {name}").format(name=name)
+    return tk._("Time received from {name}").format(name=name)
 
 
 # Categories change only when a sysadmin adds one, so each process keeps
