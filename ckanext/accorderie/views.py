@@ -324,15 +324,16 @@ def _service_form(acc: dict[str, Any], item: Optional[dict[str, Any]]) -> Any:
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
         data = _form_data()
-        # The form shows the statement on requests too, but the API
-        # requires it only on the offers that members publish.
+        data["status"] = "published" if "publish" in tk.request.form else "draft"
+
+        # The form asks for the statement on the requests it publishes too,
+        # where the API asks for it on offers only; a draft needs none.
         data["not_my_profession"] = data.get("not_my_profession") == "yes"
-        if not data["not_my_profession"]:
+        if data["status"] == "published" and not data["not_my_profession"]:
             errors["not_my_profession"] = [tk._(
                 "Tick this box: the accorderie exchanges services between neighbours, "
                 "never the work of a profession."
             )]
-        data["status"] = "published" if "publish" in tk.request.form else "draft"
         data.setdefault("expires", "")
         if not data["expires"]:
             data.pop("expires")

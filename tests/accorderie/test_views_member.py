@@ -35,10 +35,10 @@ def _service_form(**fields):
     return form
 
 
-def _services_of(member):
+def _services_of(member, status="published"):
     return call_action(
         "accorderie_service_list", context=as_user(member["user"]),
-        member_id=member["id"], status="published",
+        member_id=member["id"], status=status,
     )["results"]
 
 
@@ -89,6 +89,17 @@ def test_publish_needs_profession_tick(app, pair):
     assert "error-block" in body
     assert 'value="Cours de guitare"' in body
     assert _services_of(member) == []
+
+
+def test_draft_needs_no_profession_tick(app, pair):
+    member, _other = pair
+
+    app.post("/accorderie/agen/services/new", headers=member["headers"],
+             data=_service_form(not_my_profession="", draft="1", publish=None))
+
+    assert [(s["title"], s["status"]) for s in _services_of(member, "draft")] == [
+        ("Cours de guitare", "draft")
+    ]
 
 
 def test_publish_creates_service(app, pair):
