@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import time
 from typing import Any, Optional
 
+from babel import Locale
 from flask_babel import get_locale, pgettext
 
 import ckan.plugins.toolkit as tk
@@ -63,15 +65,28 @@ def _format_minutes(minutes: int, locale: str) -> str:
 
 def accorderie_format_date(value: Any) -> str:
     """Format a date or an ISO date string as CKAN's ``render_datetime``
-    does (``5 décembre 2026``), kept per value and locale."""
+    does (``5 décembre 2026``), with French's ordinal for the first day of
+    a month (``1er décembre 2026``). Results are kept per value and
+    locale."""
     if value is None:
         return ""
     return _format_date(str(value), str(get_locale()))
 
 
+# The day that opens Babel's long French date ("1 décembre 2026"). French
+# typography writes the first day of a month as an ordinal, "1er", and
+# every other day as a cardinal.
+FRENCH_FIRST_DAY = re.compile(r"^1(?=\s)")
+
+
 @functools.lru_cache(maxsize=4096)
 def _format_date(value: str, locale: str) -> str:
-    return tk.h.render_datetime(value)
+    text = tk.h.render_datetime(value)
+    # The day is read from the rendered text, not from the value, because
+    # render_datetime first moves a datetime into ckan.display_timezone.
+    if Locale.parse(locale).language == "fr":
+        text = FRENCH_FIRST_DAY.sub("1er", text)
+    return text
 
 
 # First letters before which French writes "d'" for "de": vowels (not y,

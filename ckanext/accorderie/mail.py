@@ -4,9 +4,10 @@ The pages call these functions after an action succeeded. A mail that
 cannot be sent is logged and never undoes the action. Each mail is written
 in the recipient's language (``language`` of their member row), or in the
 portal's default language when the member has none: the text, the dates
-(Babel's long form, such as ``5 décembre 2026`` or ``December 5, 2026``)
-and the links, which carry CKAN's locale prefix (``/en/...``) for a
-language other than the default.
+(Babel's long form, such as ``5 décembre 2026`` or ``December 5, 2026``,
+with ``1er décembre 2026`` for the first day of a month in French) and
+the links, which carry CKAN's locale prefix (``/en/...``) for a language
+other than the default.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib import mailer
 
-from .helpers import accorderie_format_minutes
+from .helpers import accorderie_format_date, accorderie_format_minutes
 
 __all__ = [
     "application_received",
@@ -77,7 +78,7 @@ def _account_url(acc: dict[str, Any], language: str) -> str:
 
 def _date(value: Any) -> str:
     """Format a date in the long form of the locale forced by _send."""
-    return tk.h.render_datetime(value)
+    return accorderie_format_date(value)
 
 
 def application_received(acc: dict[str, Any], member: dict[str, Any]) -> None:

@@ -52,7 +52,10 @@ def test_account_matches_history(trio):
     history = call_action("accorderie_member_balance_history", id=receiver["id"])
 
     assert shown["points"] == history
-    assert [point["balance"] for point in shown["points"]] == [600, 540, 510, 390]
+    assert [point["balance"] for point in shown["points"]] == [600, 570, 510, 390]
+    assert [point["date"] for point in shown["points"]] == [
+        "2026-11-01", "2026-11-05", "2026-11-10", "2026-11-20",
+    ]
 
 
 def test_account_page_two(trio):

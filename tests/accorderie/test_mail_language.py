@@ -146,15 +146,15 @@ def test_no_language_uses_portal_default(app, acc, agen, smtp):
     assert [m["Subject"] for m in smtp.to("giver@example.org")] == ["Un échange est réglé"]
 
 
-def _waiting_mail(app, acc, agen, smtp, language, address):
-    """Record an exchange of 5 December 2026 from the French pages and
-    return the confirmation request mailed to the other member, who reads
-    ``language``."""
+def _waiting_mail(app, acc, agen, smtp, language, address, date="05/12/2026"):
+    """Record an exchange of ``date`` (5 December 2026 unless given) from
+    the French pages and return the confirmation request mailed to the
+    other member, who reads ``language``."""
     provider = member_with_token(acc, agen, language="fr")
     other = acc.member(agen, email=address, language=language)
     app.post("/fr/accorderie/agen/exchange/new", headers=provider["headers"], data={
         "direction": "gave", "other_id": other["id"], "duration": "1h",
-        "exchange_date": "05/12/2026",
+        "exchange_date": date,
     })
     [message] = smtp.to(address)
     return message.get_content()
@@ -174,6 +174,22 @@ def test_waiting_mail_date_in_english(app, acc, agen, smtp):
 
     assert " on December 5, 2026." in body
     assert "2026-12-05" not in body
+
+
+@pytest.mark.freeze_time("2026-12-06")
+def test_waiting_mail_first_day_in_french(app, acc, agen, smtp):
+    body = _waiting_mail(app, acc, agen, smtp, "fr", "francais@example.org", date="01/12/2026")
+
+    assert " le 1er décembre 2026." in body
+    assert " le 1 décembre 2026." not in body
+
+
+@pytest.mark.freeze_time("2026-12-06")
+def test_waiting_mail_first_day_in_english(app, acc, agen, smtp):
+    body = _waiting_mail(app, acc, agen, smtp, "en", "english@example.org", date="01/12/2026")
+
+    assert " on December 1, 2026." in body
+    assert "1er" not in body
 
 
 def test_waiting_mail_link_in_french(app, acc, agen, smtp, ckan_config):

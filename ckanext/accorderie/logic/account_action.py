@@ -27,12 +27,14 @@ __all__ = ["accorderie_member_account_show"]
 # Maximum number of pending exchanges, and of published services, listed.
 LISTED_MAX = 100
 
-# Every entry of the account, numbered twice: ``position`` in the
-# statement's order (newest exchange date first, then newest settlement),
-# and ``recency`` in the ledger's order (newest entry first). ``balance``
-# is the running balance in the statement's order, ``ledger_balance`` the
-# one in the ledger's order, which the chart draws. The outer join keeps
-# one row, with the account's balance, when the account has no entry.
+# Every entry of the account, numbered by ``position`` in the statement's
+# order: newest exchange date first (an entry without an exchange, such
+# as the opening credit, counts at its settlement date), then newest
+# settlement. ``balance`` is the running balance in that order. The
+# statement page and the chart both take their rows from the same
+# numbering, so the chart draws the balances that the statement prints.
+# The outer join keeps one row, with the account's balance, when the
+# account has no entry.
 ACCOUNT_QUERY = sa.text("""
     WITH account AS (
         SELECT id, balance FROM accorderie_account WHERE member_id = :member_id
@@ -48,9 +50,7 @@ ACCOUNT_QUERY = sa.text("""
     ), ranked AS (
         SELECT ledger.*,
                sum(minutes) OVER (ORDER BY day, created, id) AS balance,
-               sum(minutes) OVER (ORDER BY id) AS ledger_balance,
-               row_number() OVER (ORDER BY day DESC, created DESC, id DESC) AS position,
-               row_number() OVER (ORDER BY id DESC) AS recency
+               row_number() OVER (ORDER BY day DESC, created DESC, id DESC) AS position
         FROM ledger
     )
     SELECT a.balance AS account_balance,
@@ -61,7 +61,7 @@ ACCOUNT_QUERY = sa.text("""
     FROM account a
     LEFT JOIN ranked r
         ON (r.position > :offset AND r.position <= :offset + :limit)
-        OR r.recency <= :chart_limit
+        OR r.position <= :chart_limit
     LEFT JOIN accorderie_member counterparty ON counterparty.id = CASE
         WHEN r.provider_id = :member_id THEN r.receiver_id ELSE r.provider_id END
     LEFT JOIN "user" u ON u.id = counterparty.user_id
@@ -116,8 +116,9 @@ def accorderie_member_account_show(context: Context, data_dict: DataDict) -> Act
         key=lambda row: row.position,
     )
     chart = sorted(
-        (row for row in rows if row.id is not None and row.recency <= data["chart_limit"]),
-        key=lambda row: row.id,
+        (row for row in rows if row.id is not None and row.position <= data["chart_limit"]),
+        key=lambda row: row.position,
+        reverse=True,
     )
     session = session_of(context)
     member = session.get(acc_model.Member, data["id"])
@@ -127,7 +128,7 @@ def accorderie_member_account_show(context: Context, data_dict: DataDict) -> Act
         "count": rows[0].total,
         "entries": [dz.statement_entry_dictize(row) for row in entries],
         "points": [
-            {"date": row.created.date().isoformat(), "balance": int(row.ledger_balance)}
+            {"date": row.day.isoformat(), "balance": int(row.balance)}
             for row in chart
         ],
         "pending": _pending_exchanges(session, member),

@@ -1,0 +1,59 @@
+"""Template helpers of the accorderie: dates in the page's language."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from flask_babel import force_locale
+
+from ckanext.accorderie.helpers import accorderie_format_date
+
+
+@pytest.fixture
+def in_locale(with_plugins, with_request_context):
+    """A function that formats a date with the helper in a given locale."""
+    def format_in(locale, value):
+        with force_locale(locale):
+            return accorderie_format_date(value)
+    return format_in
+
+
+def test_french_first_day_ordinal(in_locale):
+    assert in_locale("fr", "2026-12-01") == "1er décembre 2026"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2026-12-05", "5 décembre 2026"),
+    ("2026-12-11", "11 décembre 2026"),
+    ("2026-12-21", "21 décembre 2026"),
+    ("2026-12-31", "31 décembre 2026"),
+])
+def test_french_other_days_cardinal(in_locale, value, expected):
+    assert in_locale("fr", value) == expected
+
+
+def test_english_first_day_unchanged(in_locale):
+    assert in_locale("en", "2026-12-01") == "December 1, 2026"
+
+
+def test_english_other_day_unchanged(in_locale):
+    assert in_locale("en", "2026-12-05") == "December 5, 2026"
+
+
+def test_french_first_day_in_display_timezone(in_locale):
+    # 23:30 UTC on 30 November is 00:30 on 1 December in Europe/Paris,
+    # the portal's ckan.display_timezone.
+    assert in_locale("fr", "2026-11-30T23:30:00") == "1er décembre 2026"
+
+
+def test_french_last_day_in_display_timezone(in_locale):
+    # 22:30 UTC on 31 October 2026 is 23:30 the same day in Europe/Paris.
+    assert in_locale("fr", "2026-10-31T22:30:00") == "31 octobre 2026"
+
+
+def test_french_date_object(in_locale):
+    assert in_locale("fr", datetime.date(2026, 12, 1)) == "1er décembre 2026"
+
+
+def test_missing_date_empty(in_locale):
+    assert in_locale("fr", None) == ""
