@@ -40,6 +40,14 @@ def _hashable(value):
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
+def _key(message):
+    """Return a message's context and id; read_mo gives the context as bytes."""
+    context = message.context
+    if isinstance(context, bytes):
+        context = context.decode("utf-8")
+    return context, _hashable(message.id)
+
+
 def _ids(po_path: Path) -> str:
     return str(po_path.relative_to(ROOT))
 
@@ -90,12 +98,13 @@ def test_mo_matches_po(po_path):
 
     with mo_path.open("rb") as mo_file:
         compiled = {
-            _hashable(message.id): _hashable(message.string)
+            _key(message): _hashable(message.string)
             for message in read_mo(mo_file)
             if message.id
         }
     expected = {
-        _hashable(message.id): _hashable(message.string) for message in _messages(po_path)
+        _key(message): _hashable(message.string)
+        for message in _messages(po_path)
     }
 
     assert compiled == expected, f"{mo_path} is out of date; run bin/i18n compile"
@@ -106,9 +115,11 @@ def test_pot_and_po_have_same_messages(po_path):
     domain = po_path.stem
     pot_path = po_path.parents[2] / f"{domain}.pot"
     with pot_path.open("rb") as pot_file:
-        template_ids = {message.id for message in read_po(pot_file) if message.id}
+        template_ids = {
+            _key(message) for message in read_po(pot_file) if message.id
+        }
 
-    assert {message.id for message in _messages(po_path)} == template_ids
+    assert {_key(message) for message in _messages(po_path)} == template_ids
 
 
 def test_placeholder_check_finds_renamed_name():
