@@ -34,8 +34,13 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# The balance chart's drawing, in SVG units: the plot, the bands above and
+# below it for the labels, and the gap between a label and its line.
 CHART_WIDTH = 600
 CHART_HEIGHT = 200
+CHART_TOP = 36
+CHART_BOTTOM = 40
+CHART_LABEL_GAP = 10
 
 
 def _visitor_context() -> dict[str, Any]:
@@ -166,8 +171,15 @@ def accorderie_exchange_button_label(button: str) -> str:
 
 
 def accorderie_chart(points: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
-    """Return the geometry of a balance chart: the SVG size, the ``line``
-    points and the height of the zero line; None when there is no point."""
+    """Return the geometry of a balance chart, or None when there is no point.
+
+    The plot runs from the lowest to the highest balance, zero included,
+    between a band above it for the highest balance's label and a band
+    below it for the first and last dates. Returns the SVG ``width`` and
+    ``height``, the ``line`` points, the height of the ``zero`` line, the
+    ``high`` and ``low`` balances with the heights of their labels
+    (``high_y``, ``low_y``, None when both are the same), and ``dates_y``.
+    """
     if not points:
         return None
     balances = [point["balance"] for point in points] + [0]
@@ -176,12 +188,22 @@ def accorderie_chart(points: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
     step = CHART_WIDTH / max(len(points) - 1, 1)
 
     def y(value: int) -> float:
-        return round(CHART_HEIGHT - (value - low) * CHART_HEIGHT / span, 1)
+        return round(CHART_TOP + CHART_HEIGHT - (value - low) * CHART_HEIGHT / span, 1)
 
     line = " ".join(
         f"{round(index * step, 1)},{y(point['balance'])}" for index, point in enumerate(points)
     )
-    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "line": line, "zero": y(0)}
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_TOP + CHART_HEIGHT + CHART_BOTTOM,
+        "line": line,
+        "zero": y(0),
+        "high": high,
+        "high_y": CHART_TOP - CHART_LABEL_GAP,
+        "low": low,
+        "low_y": y(low) - CHART_LABEL_GAP if low != high else None,
+        "dates_y": CHART_TOP + CHART_HEIGHT + CHART_BOTTOM - CHART_LABEL_GAP,
+    }
 
 
 def accorderie_dataset_offers(dataset_id: str, limit: int = 5) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from flask_babel import force_locale
 
-from ckanext.accorderie.helpers import accorderie_format_date
+from ckanext.accorderie.helpers import accorderie_chart, accorderie_format_date
 
 
 @pytest.fixture
@@ -57,3 +57,38 @@ def test_french_date_object(in_locale):
 
 def test_missing_date_empty(in_locale):
     assert in_locale("fr", None) == ""
+
+
+def test_chart_labels_highest_and_lowest():
+    chart = accorderie_chart([
+        {"date": "2026-11-01", "balance": 900},
+        {"date": "2026-11-05", "balance": -60},
+        {"date": "2026-11-10", "balance": 990},
+    ])
+
+    assert (chart["high"], chart["low"]) == (990, -60)
+    assert chart["high_y"] == 26
+    assert chart["low_y"] == 226
+    assert chart["dates_y"] == 266
+    assert chart["height"] == 276
+
+
+def test_chart_draws_between_label_bands():
+    chart = accorderie_chart([
+        {"date": "2026-11-01", "balance": 900},
+        {"date": "2026-11-10", "balance": 0},
+    ])
+
+    assert chart["line"] == "0.0,36.0 600.0,236.0"
+    assert chart["zero"] == 236.0
+
+
+def test_chart_flat_at_zero_has_one_label():
+    chart = accorderie_chart([{"date": "2026-11-01", "balance": 0}])
+
+    assert chart["high"] == 0
+    assert chart["low_y"] is None
+
+
+def test_chart_without_points_is_none():
+    assert accorderie_chart([]) is None

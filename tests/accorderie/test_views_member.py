@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import pytest
 
@@ -258,17 +259,20 @@ def test_account_statement_pages(app, acc, pair):
     assert second.count("<tr>") - 1 == 2
 
 
-def test_statement_says_who_gave_time(app, acc, pair):
-    provider, receiver = pair
+@pytest.mark.parametrize("provider_name, label", [
+    ("Bruno Lefèvre", "Temps reçu de Bruno Lefèvre"),
+    ("Alice Martin", "Temps reçu d'Alice Martin"),
+])
+def test_statement_says_who_gave_time(app, acc, agen, provider_name, label):
+    provider = member_with_token(acc, agen, user_fields={"fullname": provider_name})
+    receiver = member_with_token(acc, agen, user_fields={"fullname": "Chloé Petit"})
     acc.exchange(provider, receiver, duration="1h30")
-    provider_name = provider["user"]["fullname"]
-    receiver_name = receiver["user"]["fullname"]
 
     given = app.get("/accorderie/agen/account", headers=provider["headers"]).body
     received = app.get("/accorderie/agen/account", headers=receiver["headers"]).body
 
-    assert f"Temps donné à {receiver_name}" in given
-    assert f"Temps reçu de {provider_name}" in received
+    assert "Temps donné à Chloé Petit" in given
+    assert label in received.replace("&#39;", "'")
     assert "Temps donné par" not in given + received
 
 
@@ -404,3 +408,16 @@ def test_exchange_form_prefills_french_date(app, acc, pair):
     body = app.get("/accorderie/agen/exchange/new", headers=provider["headers"]).body
 
     assert f'value="{datetime.date.today().strftime("%d/%m/%Y")}"' in body
+
+
+def test_balance_chart_shows_its_range(app, acc, pair):
+    provider, receiver = pair
+    acc.exchange(provider, receiver, duration="1h30")
+
+    body = app.get("/fr/accorderie/agen/account", headers=provider["headers"]).body
+    chart = body[body.index('<svg class="acc-chart"'):body.index("</svg>")]
+    labels = re.findall(r'<text [^>]*class="acc-chart-label">([^<]*)</text>', chart)
+
+    assert labels[:2] == ["16 h 30", "0 min"]
+    assert len(labels) == 4
+    assert all(label.endswith("2026") for label in labels[2:])

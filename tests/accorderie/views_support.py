@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 
 from ckan.tests import factories
 
 from .conftest import AccorderieFactory
 
 
-def member_with_token(acc: AccorderieFactory, accorderie: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    """Make a member whose CKAN user has an API token; return the member
-    with "headers" to send as that user."""
-    user = factories.UserWithToken()
+def member_with_token(
+    acc: AccorderieFactory, accorderie: dict[str, Any],
+    user_fields: Optional[dict[str, Any]] = None, **fields: Any,
+) -> dict[str, Any]:
+    """Make a member whose CKAN user (made with ``user_fields``) has an API
+    token; return the member with "headers" to send as that user."""
+    user = factories.UserWithToken(**(user_fields or {}))
     member = acc.member(accorderie, user=user, **fields)
     member["headers"] = {"Authorization": user["token"]}
     return member
