@@ -230,3 +230,21 @@ def test_apply_page_in_french(browser, live_server, agen):
 
     assert browser.execute_script("return document.documentElement.lang") == "fr"
     assert browser.find_element("tag name", "h1").text == "Demander à adhérer"
+
+
+def test_refused_field_marked_invalid(browser, live_server, web_acc, agen):
+    member_user = _person()
+    web_acc.member(agen, user=member_user)
+    other = web_acc.member(agen)
+    _switch_user(browser, live_server, member_user)
+
+    browser.get(live_server + "/accorderie/agen/exchange/new")
+    browser.find_element("id", "field-other").send_keys(str(other["number"]))
+    browser.find_element("id", "field-duration").send_keys("abc")
+    _submit(browser, "form button[type=submit].btn-primary")
+
+    field = browser.find_element("id", "field-duration")
+    assert field.get_attribute("aria-invalid") == "true"
+    message = browser.find_element("id", field.get_attribute("aria-describedby").split()[-1])
+    assert "La durée n'est pas valide" in message.text
+    assert browser.find_element("id", "field-other").get_attribute("aria-invalid") is None
