@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
+import logging
 import os
 import random
 import statistics
@@ -423,6 +424,8 @@ def main() -> int:
     import ckan.plugins.toolkit as tk
 
     app = make_app(load_config(str(ROOT / "test.ini")))
+    # test.ini logs the extensions at DEBUG, which would bury the tables.
+    logging.getLogger("ckanext").setLevel(logging.INFO)
     flask_app = app._wsgi_app  # type: ignore[attr-defined]
 
     connection = model.meta.engine.raw_connection()
