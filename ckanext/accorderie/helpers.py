@@ -5,7 +5,7 @@ import functools
 import logging
 import re
 import time
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from babel import Locale
 from flask_babel import get_locale, pgettext
@@ -34,13 +34,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# The balance chart's drawing, in SVG units: the plot, the bands above and
-# below it for the labels, and the gap between a label and its line.
+# The balance chart's drawing, in SVG units: a gutter on the left for the
+# balances' labels, the plot, a margin above it and a band below it for
+# the dates, and the least height between two balance labels.
 CHART_WIDTH = 600
+CHART_GUTTER = 130
 CHART_HEIGHT = 200
-CHART_TOP = 36
-CHART_BOTTOM = 40
-CHART_LABEL_GAP = 10
+CHART_TOP = 16
+CHART_BOTTOM = 44
+CHART_LABEL_SPACING = 28
 
 
 def _visitor_context() -> dict[str, Any]:
@@ -174,36 +176,48 @@ def accorderie_chart(points: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
     """Return the geometry of a balance chart, or None when there is no point.
 
     The plot runs from the lowest to the highest balance, zero included,
-    between a band above it for the highest balance's label and a band
-    below it for the first and last dates. Returns the SVG ``width`` and
-    ``height``, the ``line`` points, the height of the ``zero`` line, the
-    ``high`` and ``low`` balances with the heights of their labels
-    (``high_y``, ``low_y``, None when both are the same), and ``dates_y``.
+    right of a gutter with the labels of the highest and lowest
+    balances and of zero, each level with its height, and above a band
+    for the first and last dates. Returns the SVG ``width`` and
+    ``height``, the plot's ``left`` edge, the ``line`` points, the height
+    of the ``zero`` line, the ``high`` and ``low`` balances, the ``labels``
+    (each a ``minutes`` value and its ``y``) and ``dates_y``.
     """
     if not points:
         return None
     balances = [point["balance"] for point in points] + [0]
     low, high = min(balances), max(balances)
     span = (high - low) or 1
-    step = CHART_WIDTH / max(len(points) - 1, 1)
+    step = (CHART_WIDTH - CHART_GUTTER) / max(len(points) - 1, 1)
 
     def y(value: int) -> float:
         return round(CHART_TOP + CHART_HEIGHT - (value - low) * CHART_HEIGHT / span, 1)
 
     line = " ".join(
-        f"{round(index * step, 1)},{y(point['balance'])}" for index, point in enumerate(points)
+        f"{round(CHART_GUTTER + index * step, 1)},{y(point['balance'])}"
+        for index, point in enumerate(points)
     )
     return {
         "width": CHART_WIDTH,
         "height": CHART_TOP + CHART_HEIGHT + CHART_BOTTOM,
+        "left": CHART_GUTTER,
         "line": line,
         "zero": y(0),
         "high": high,
-        "high_y": CHART_TOP - CHART_LABEL_GAP,
         "low": low,
-        "low_y": y(low) - CHART_LABEL_GAP if low != high else None,
-        "dates_y": CHART_TOP + CHART_HEIGHT + CHART_BOTTOM - CHART_LABEL_GAP,
+        "labels": _chart_labels([high, low, 0], y),
+        "dates_y": CHART_TOP + CHART_HEIGHT + CHART_BOTTOM - 12,
     }
+
+
+def _chart_labels(values: list[int], y: Callable[[int], float]) -> list[dict[str, Any]]:
+    """Return the labels of ``values``, in that order, leaving out each one
+    that would be closer than CHART_LABEL_SPACING to one already kept."""
+    labels: list[dict[str, Any]] = []
+    for value in values:
+        if all(abs(y(value) - label["y"]) >= CHART_LABEL_SPACING for label in labels):
+            labels.append({"minutes": value, "y": y(value)})
+    return labels
 
 
 def accorderie_dataset_offers(dataset_id: str, limit: int = 5) -> dict[str, Any]:

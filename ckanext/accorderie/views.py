@@ -385,7 +385,7 @@ def service_renew(service_id: str) -> Any:
             "status": "published", "expires": expires.isoformat(),
             "not_my_profession": tk.request.form.get("not_my_profession") == "yes",
         },
-        tk._("The service is listed again until {date}.").format(date=tk.h.accorderie_format_date(expires)),
+        tk._("The service is published until {date}.").format(date=tk.h.accorderie_format_date(expires)),
     )
 
 

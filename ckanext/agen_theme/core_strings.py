@@ -22,6 +22,12 @@ def N_(message: str) -> str:
     return message
 
 
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """Mark a message with a plural for extraction (Babel reads the name
+    ``ngettext``), without translating it."""
+    return singular if count == 1 else plural
+
+
 CORE_STRINGS = (
     # Header of every page. "Account", "Toggle navigation", "Submit" and
     # "Search Datasets..." are read by screen readers (aria-label or a
@@ -64,4 +70,15 @@ CORE_STRINGS = (
     N_("Member Since"),
     N_("This means only you can see this"),
     N_("Search followee"),
+    # The help line under every Markdown field (the accorderie's service
+    # descriptions, the profile's "About").
+    N_(
+        'You can use <a href="#markdown" title="Markdown quick reference" '
+        'data-bs-toggle="popover" data-bs-content="%(markdown_tooltip)s" '
+        'data-bs-html="true">Markdown formatting</a> here'
+    ),
+    # The counts on the lists of organisations and groups: CKAN's French
+    # leaves the members in English and capitalises "Jeu".
+    ngettext("{num} Member", "{num} Members", 1),
+    ngettext("{num} Dataset", "{num} Datasets", 1),
 )

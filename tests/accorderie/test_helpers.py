@@ -59,35 +59,45 @@ def test_missing_date_empty(in_locale):
     assert in_locale("fr", None) == ""
 
 
-def test_chart_labels_highest_and_lowest():
+def test_chart_labels_highest_lowest_and_zero():
     chart = accorderie_chart([
         {"date": "2026-11-01", "balance": 900},
-        {"date": "2026-11-05", "balance": -60},
-        {"date": "2026-11-10", "balance": 990},
+        {"date": "2026-11-05", "balance": -300},
+        {"date": "2026-11-10", "balance": 1200},
     ])
 
-    assert (chart["high"], chart["low"]) == (990, -60)
-    assert chart["high_y"] == 26
-    assert chart["low_y"] == 226
-    assert chart["dates_y"] == 266
-    assert chart["height"] == 276
+    assert chart["labels"] == [
+        {"minutes": 1200, "y": 16.0}, {"minutes": -300, "y": 216.0}, {"minutes": 0, "y": 176.0},
+    ]
+    assert (chart["high"], chart["low"]) == (1200, -300)
+    assert chart["dates_y"] == 248
+    assert chart["height"] == 260
 
 
-def test_chart_draws_between_label_bands():
+def test_chart_line_right_of_gutter():
     chart = accorderie_chart([
         {"date": "2026-11-01", "balance": 900},
         {"date": "2026-11-10", "balance": 0},
     ])
 
-    assert chart["line"] == "0.0,36.0 600.0,236.0"
-    assert chart["zero"] == 236.0
+    assert chart["left"] == 130
+    assert chart["line"] == "130.0,16.0 600.0,216.0"
+    assert chart["zero"] == 216.0
+
+
+def test_chart_drops_label_too_close():
+    chart = accorderie_chart([
+        {"date": "2026-11-01", "balance": 900},
+        {"date": "2026-11-05", "balance": -10},
+    ])
+
+    assert [label["minutes"] for label in chart["labels"]] == [900, -10]
 
 
 def test_chart_flat_at_zero_has_one_label():
     chart = accorderie_chart([{"date": "2026-11-01", "balance": 0}])
 
-    assert chart["high"] == 0
-    assert chart["low_y"] is None
+    assert chart["labels"] == [{"minutes": 0, "y": 216.0}]
 
 
 def test_chart_without_points_is_none():

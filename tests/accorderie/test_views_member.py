@@ -421,3 +421,25 @@ def test_balance_chart_shows_its_range(app, acc, pair):
     assert labels[:2] == ["16 h 30", "0 min"]
     assert len(labels) == 4
     assert all(label.endswith("2026") for label in labels[2:])
+    assert "au plus haut 16 h 30, au plus bas 0 min." in chart
+
+
+def test_draft_page_offers_publish(app, pair):
+    member, _other = pair
+    draft = _draft_of(app, member)
+
+    body = app.get(f"/fr/accorderie/service/{draft['id']}", headers=member["headers"]).body
+
+    assert "Publier pour 90 jours" in body
+    assert "Renouveler pour 90 jours" not in body
+
+
+def test_published_page_offers_renew(app, pair):
+    member, _other = pair
+    app.post("/accorderie/agen/services/new", headers=member["headers"], data=_service_form())
+    service = _services_of(member)[0]
+
+    body = app.get(f"/fr/accorderie/service/{service['id']}", headers=member["headers"]).body
+
+    assert "Renouveler pour 90 jours" in body
+    assert "Publier pour 90 jours" not in body

@@ -180,7 +180,7 @@ def test_mail_application_received(app, agen, smtp):
     app.post("/accorderie/agen/apply", headers={"Authorization": user["token"]}, data={})
 
     [message] = smtp.to("habitant@example.org")
-    assert message["Subject"] == "Votre demande d'adhésion à Accorderie d'Agen est bien reçue"
+    assert message["Subject"] == "Accorderie d'Agen : votre demande d'adhésion est bien reçue"
     assert "numéro d'accordeur 1" in message.get_content()
 
 
@@ -201,7 +201,7 @@ def test_mail_application_approved(app, acc, agen, staff, smtp):
              headers=staff["headers"], data={})
 
     [message] = smtp.to("nouveau@example.org")
-    assert message["Subject"] == "Bienvenue à Accorderie d'Agen"
+    assert message["Subject"] == "Accorderie d'Agen : bienvenue !"
     assert "15 h" in message.get_content()
 
 
