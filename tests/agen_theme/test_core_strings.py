@@ -3,6 +3,7 @@ those that CKAN 2.11's French catalogue leaves in English or misspells."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -46,6 +47,7 @@ USER_PAGES = [
     ("/fr/user/{name}", "Jetons d'API", "API Tokens"),
     ("/fr/user/{name}", "Membre depuis", "Membre Depuis"),
     ("/fr/user/{name}", "Vous seul pouvez voir cette information", "Cela signifie, que"),
+    ("/fr/user/edit/{name}", "mise en forme Markdown</a> ici", "Markdown formatting</a> here"),
 ]
 
 
@@ -102,3 +104,14 @@ def test_resource_page_translated(app):
 ])
 def test_english_page_unchanged(app, path, english):
     assert english in _page_text(app, path)
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
+def test_organisation_counts_translated(app):
+    organization = factories.Organization(users=[{"name": factories.User()["name"], "capacity": "editor"}])
+    factories.Dataset(owner_org=organization["id"])
+    factories.Dataset(owner_org=organization["id"])
+
+    counts = re.findall(r'<strong class="count">([^<]*)</strong>', _page_text(app, "/fr/organization/"))
+
+    assert counts == ["2 jeux de données", "2 membres"]
