@@ -296,7 +296,7 @@ def test_account_draws_chart(app, acc, pair):
 
     body = app.get("/accorderie/agen/account", headers=receiver["headers"]).body
 
-    assert '<polyline points="0.0,' in body
+    assert '<polyline points="130.0,' in body
 
 
 def test_account_of_applicant_explains(app, acc, agen):
