@@ -418,7 +418,7 @@ def test_balance_chart_shows_its_range(app, acc, pair):
     chart = body[body.index('<svg class="acc-chart"'):body.index("</svg>")]
     labels = re.findall(r'<text [^>]*class="acc-chart-label">([^<]*)</text>', chart)
 
-    assert labels[:2] == ["16 h 30", "0 min"]
+    assert labels[:2] == ["16 h 30", "0 h"]
     assert len(labels) == 4
     assert all(label.endswith("2026") for label in labels[2:])
     assert "au plus haut 16 h 30, au plus bas 0 min." in chart
@@ -432,6 +432,7 @@ def test_draft_page_offers_publish(app, pair):
 
     assert "Publier pour 90 jours" in body
     assert "Renouveler pour 90 jours" not in body
+    assert f"/accorderie/service/{draft['id']}/close" not in body
 
 
 def test_published_page_offers_renew(app, pair):
@@ -443,3 +444,4 @@ def test_published_page_offers_renew(app, pair):
 
     assert "Renouveler pour 90 jours" in body
     assert "Publier pour 90 jours" not in body
+    assert f"/accorderie/service/{service['id']}/close" in body
