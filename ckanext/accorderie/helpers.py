@@ -175,10 +175,10 @@ def accorderie_exchange_button_label(button: str) -> str:
 def accorderie_chart(points: list[dict[str, Any]]) -> Optional[dict[str, Any]]:
     """Return the geometry of a balance chart, or None when there is no point.
 
-    The plot runs from the lowest to the highest balance, zero included,
-    right of a gutter with the labels of the highest and lowest
-    balances and of zero, each level with its height, and above a band
-    for the first and last dates. Returns the SVG ``width`` and
+    The plot runs from the lowest to the highest balance, zero included.
+    A gutter on its left has the labels of the highest balance, the lowest
+    and zero, each level with its line, and a band below it has the first
+    and last dates. Returns the SVG ``width`` and
     ``height``, the plot's ``left`` edge, the ``line`` points, the height
     of the ``zero`` line, the ``high`` and ``low`` balances, the ``labels``
     (each a ``minutes`` value and its ``y``) and ``dates_y``.

@@ -326,8 +326,9 @@ def _service_form(acc: dict[str, Any], item: Optional[dict[str, Any]]) -> Any:
         data = _form_data()
         data["status"] = "published" if "publish" in tk.request.form else "draft"
 
-        # The form asks for the statement on the requests it publishes too,
-        # where the API asks for it on offers only; a draft needs none.
+        # The form requires the statement on every service it publishes,
+        # requests included, while the API requires it on offers only. A
+        # draft needs none.
         data["not_my_profession"] = data.get("not_my_profession") == "yes"
         if data["status"] == "published" and not data["not_my_profession"]:
             errors["not_my_profession"] = [tk._(

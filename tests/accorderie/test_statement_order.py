@@ -99,13 +99,18 @@ def test_statement_pages_keep_balance(pair):
     assert [e["balance"] for e in second_page] == [570, 600]
 
 
+def _row_dates(table):
+    """Return the dates of a statement table's date column, in order."""
+    return re.findall(r'<td class="acc-col-date">([^<]*2026)</td>', table)
+
+
 def test_account_page_order(app, pair):
     _settle_out_of_order(pair)
 
     body = app.get("/en/accorderie/agen/account", headers=pair[1]["headers"]).body
 
     table = body[body.index('class="table acc-statement"'):]
-    rows = re.findall(r'<td class="acc-col-date">([^<]*2026)</td>', table)
+    rows = _row_dates(table)
     assert rows == ["November 20, 2026", "November 10, 2026", "November 5, 2026", "November 1, 2026"]
     assert table.index("6 h 30") < table.index("8 h 30") < table.index("9 h 30") < table.index("10 h")
 
@@ -119,7 +124,7 @@ def test_print_statement_order(app, web_acc, agen, pair):
     ).body
 
     table = body[body.index("<tbody>"):]
-    rows = re.findall(r'<td class="acc-col-date">([^<]*2026)</td>', table)
+    rows = _row_dates(table)
     assert rows == ["November 20, 2026", "November 10, 2026", "November 5, 2026", "November 1, 2026"]
     assert table.index("6 h 30") < table.index("8 h 30") < table.index("9 h 30") < table.index("10 h")
 
@@ -130,7 +135,7 @@ def test_account_page_dates_in_french(app, pair):
     body = app.get("/fr/accorderie/agen/account", headers=pair[1]["headers"]).body
 
     table = body[body.index('class="table acc-statement"'):]
-    rows = re.findall(r'<td class="acc-col-date">([^<]*2026)</td>', table)
+    rows = _row_dates(table)
     # The opening credit of 1 November takes the ordinal, the other days not.
     assert rows == ["20 novembre 2026", "10 novembre 2026", "5 novembre 2026", "1er novembre 2026"]
 

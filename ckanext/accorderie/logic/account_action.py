@@ -68,7 +68,6 @@ ACCOUNT_QUERY = sa.text("""
 """)
 
 
-
 @tk.side_effect_free
 def accorderie_member_account_show(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Return a member's balance, a page of their statement and the points

@@ -89,7 +89,6 @@ def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
-
 def _commit(context: Context) -> None:
     if not context.get("defer_commit"):
         session_of(context).commit()
@@ -1254,18 +1253,18 @@ def _service_list_statement(
     # The newest-first order matches accorderie_service_newest_idx, so
     # PostgreSQL reads that index backwards and stops after the page.
     order: list[Any] = [service.created.desc(), service.id.desc()]
-    counted = sa.select(service.id).where(*conditions)
     if text:
         tsquery = sa.func.websearch_to_tsquery(
             acc_model.SEARCH_CONFIG, sa.bindparam("q", type_=sa.UnicodeText)
         )
         conditions.append(service.search_vector.op("@@")(tsquery))
-        counted = sa.select(service.id).where(*conditions)
         if sort == "relevance":
             order.insert(0, sa.func.ts_rank(service.search_vector, tsquery).desc())
-        else:
-            # No order, so PostgreSQL may stop after count_limit index matches.
-            counted = counted.limit(sa.bindparam("count_limit"))
+
+    counted = sa.select(service.id).where(*conditions)
+    if text and sort == "newest":
+        # No order, so PostgreSQL may stop after count_limit index matches.
+        counted = counted.limit(sa.bindparam("count_limit"))
     total: Any = sa.select(sa.func.count()).select_from(counted.subquery()).scalar_subquery()
 
     # One ordered query with a limit: PostgreSQL reads the page's rows in

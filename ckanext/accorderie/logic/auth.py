@@ -343,8 +343,6 @@ def accorderie_ledger_audit(context: Context, data_dict: DataDict) -> AuthResult
     return _refuse(tk._("Only sysadmins may audit the ledger."))
 
 
-
-
 def accorderie_report_show(context: Context, data_dict: DataDict) -> AuthResult:
     accorderie = get_object(context, acc_model.Accorderie, {"id": (data_dict or {}).get("accorderie_id")})
     return _staff_only(context, accorderie.id)

@@ -32,7 +32,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-
 def accorderie_stats_publish(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Compute the monthly statistics and publish them in the catalogue.
 

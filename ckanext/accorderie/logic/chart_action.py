@@ -14,7 +14,6 @@ from .access import session_of
 __all__ = ["accorderie_member_balance_history"]
 
 
-
 @tk.side_effect_free
 def accorderie_member_balance_history(context: Context, data_dict: DataDict) -> ActionResult.Any:
     """Return a member's balance after each of their latest entries, in

@@ -32,7 +32,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-
 def _utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 

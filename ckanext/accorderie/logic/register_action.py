@@ -46,7 +46,6 @@ RESERVED_USER_NAMES = {"new", "edit", "search"}
 USER_NAME_LOCK = 0x61636372  # "accr" in ASCII
 
 
-
 @validator_args
 def _user_schema(
     ignore_missing: Validator, strip_value: Validator, email_validator: Validator,

@@ -261,8 +261,6 @@ def accorderie_months(value: Any, context: Context) -> int:
     return int(value)
 
 
-
-
 def accorderie_month(value: Any, context: Context) -> str:
     """Check a finished month written YYYY-MM, e.g. ``2026-09``."""
     text = str(value).strip()
